@@ -1,0 +1,16 @@
+// Prints the README's configuration table from the environment schema, so the two never disagree.
+// `npm run config-table` prints it; a test fails when the README's copy is stale.
+import { EnvSchema } from '../src/config/env-schema.js'
+
+export function configTable (): string {
+  const rows = Object.entries(EnvSchema.properties).map(([name, schema]) => {
+    const { default: defaultValue, description } = schema as { default?: unknown, description?: string }
+    const shownDefault = defaultValue === undefined || defaultValue === '' ? '—' : `\`${String(defaultValue)}\``
+    return `| \`${name}\` | ${shownDefault} | ${description ?? ''} |`
+  })
+  return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n')
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(configTable())
+}

@@ -1,0 +1,80 @@
+// buildApp wires the gateway's plugins and routes around services it is given. It does not listen,
+// start simulators or read the environment: server.ts and the tests do that.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { GatewayConfig } from './config/load-config.js'
+import { ManifestReader } from './generation/manifest-reader.js'
+import { createAuthenticate } from './plugins/authenticate.js'
+import errorHandler from './plugins/error-handler.js'
+import { generateRoutes } from './routes/generate.js'
+import { healthRoutes } from './routes/health.js'
+import { imageRoutes } from './routes/images.js'
+import type { Storage } from './storage/storage.js'
+import type { KeyDirectory } from './tenants/key-directory.js'
+import type { Upstream } from './upstream/upstream.js'
+import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
+
+export interface AppServices {
+  config: GatewayConfig
+  upstream: Upstream
+  storage: Storage
+  keys: () => KeyDirectory
+  loggerInstance?: FastifyServerOptions['loggerInstance']
+}
+
+// A caller's x-request-id is echoed when it is short and plain; anything else gets a fresh id.
+const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'apiKey', '*.apiKey']
+
+export function buildApp (services: AppServices): FastifyInstance {
+  const { config } = services
+  const app = Fastify({
+    ...(services.loggerInstance !== undefined
+      ? { loggerInstance: services.loggerInstance }
+      : { logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS } }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (request) => {
+      const callerId = request.headers['x-request-id']
+      return typeof callerId === 'string' && CALLER_REQUEST_ID.test(callerId) ? callerId : randomUUID()
+    },
+    // Reverse proxies (docker-compose, Kubernetes ingress) sit in front in every real deployment.
+    trustProxy: true,
+    return503OnClosing: false
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(typeboxValidatorCompiler)
+  app.decorateRequest('tenant', null)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.register(errorHandler)
+
+  const baseUrl = (): string => config.publicBaseUrl ?? listeningBaseUrl(app, config.host)
+  const manifests = new ManifestReader(services.storage)
+  const authenticate = createAuthenticate(services.keys)
+
+  app.register(healthRoutes, { storage: services.storage })
+  app.register(imageRoutes, { storage: services.storage, manifests })
+  app.register(generateRoutes, {
+    authenticate,
+    promptMaxLength: config.promptMaxLength,
+    deps: {
+      upstream: services.upstream,
+      storage: services.storage,
+      baseUrl,
+      defaultModel: config.defaultModel,
+      download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
+    }
+  })
+  return app
+}
+
+function listeningBaseUrl (app: FastifyInstance, host: string): string {
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '::0'
+  const shownHost = wildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${shownHost}:${port}`
+}

@@ -1,0 +1,49 @@
+// Every environment variable the gateway reads, with its default and meaning. This schema is the
+// single source for validation at start-up and for the configuration table in the README.
+import { Type, type Static } from '@sinclair/typebox'
+
+const Milliseconds = (defaultValue: number, description: string) =>
+  Type.Integer({ minimum: 1, default: defaultValue, description })
+
+export const EnvSchema = Type.Object({
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to listen on.' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on (0 = any free port).' }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$',
+    description: 'Base URL that durable image links start with. Default: http://localhost:PORT.'
+  })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), {
+    default: 'info', description: 'pino log level.'
+  }),
+  API_KEYS: Type.String({
+    default: '',
+    description: 'Comma-separated API keys accepted for the default tenant. Empty: a development key is generated and printed at start.'
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
+  PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
+  DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),
+  STORAGE_DRIVER: Type.Union([Type.Literal('local')], { default: 'local', description: 'Where images are stored: local.' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Root directory of the local storage driver.' }),
+  STORAGE_FSYNC: Type.Boolean({ default: true, description: 'fsync each image file before it is renamed into place (durable across power loss).' }),
+  UPSTREAM_BASE_URL: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$',
+    description: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1. Unset: the built-in simulator is started and used.'
+  })),
+  UPSTREAM_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key sent to the upstream provider.' })),
+  UPSTREAM_TIMEOUT_MS: Milliseconds(180000, 'Timeout of one upstream attempt (image models can take minutes).'),
+  UPSTREAM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10, default: 2, description: 'Retries of the openai SDK on connection errors, 408, 409, 429 and 5xx.' }),
+  UPSTREAM_RESPONSE_FORMAT: Type.Union(['auto', 'b64_json', 'url', 'omit'].map((format) => Type.Literal(format)), {
+    default: 'auto',
+    description: 'response_format the gateway asks the provider for. auto: b64_json for dall-e models, none for GPT image models (they always answer base64 and reject the parameter).'
+  }),
+  UPSTREAM_DOWNLOAD_TIMEOUT_MS: Milliseconds(30000, 'Time limit for downloading an image the upstream answered with a URL.'),
+  UPSTREAM_DOWNLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 52428800, description: 'Largest image the gateway downloads from an upstream URL.' }),
+  UPSTREAM_DOWNLOAD_HOSTS: Type.String({
+    default: '',
+    description: 'Comma-separated extra hosts image URLs may be downloaded from. The upstream base URL\'s host is always allowed.'
+  }),
+  SIMULATOR_URL_TTL_SECONDS: Type.Integer({ minimum: 1, default: 3600, description: 'Lifetime of image URLs issued by the built-in simulator.' }),
+  SHUTDOWN_GRACE_MS: Milliseconds(190000, 'On SIGTERM/SIGINT, how long in-flight requests may run before the process exits.')
+})
+
+export type Env = Static<typeof EnvSchema>

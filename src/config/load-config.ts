@@ -1,0 +1,75 @@
+// Reads and validates the environment once, at start-up, into a typed configuration object.
+// This is the only module that looks at process.env (through its caller passing it in).
+import { Value } from '@sinclair/typebox/value'
+import { EnvSchema, type Env } from './env-schema.js'
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+type EnvSource = Record<string, string | undefined>
+
+export function loadConfig (source: EnvSource): GatewayConfig {
+  return toGatewayConfig(parseEnv(source))
+}
+
+export function parseEnv (source: EnvSource): Env {
+  const known = Object.keys(EnvSchema.properties)
+  // Only our own variables, and empty strings count as unset (docker-compose writes VAR= for unset).
+  const picked: Record<string, string> = {}
+  for (const name of known) {
+    const raw = source[name]
+    if (raw !== undefined && raw !== '') picked[name] = raw
+  }
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, { ...picked }))
+  const firstError = Value.Errors(EnvSchema, withDefaults).First()
+  if (firstError !== undefined) {
+    const name = firstError.path.replace(/^\//, '')
+    const property = (EnvSchema.properties as Record<string, { description?: string }>)[name]
+    const meaning = property?.description !== undefined ? ` (${property.description})` : ''
+    throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(picked[name] ?? '')}: ${firstError.message}${meaning}`)
+  }
+  return withDefaults as Env
+}
+
+function splitList (value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0)
+}
+
+function toGatewayConfig (env: Env) {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    // Filled in by the server once the port is known when PUBLIC_BASE_URL is unset.
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL,
+    apiKeys: splitList(env.API_KEYS),
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    promptMaxLength: env.PROMPT_MAX_LENGTH,
+    defaultModel: env.DEFAULT_MODEL,
+    storage: {
+      driver: env.STORAGE_DRIVER,
+      dataDir: env.DATA_DIR,
+      fsync: env.STORAGE_FSYNC
+    },
+    upstream: {
+      baseUrl: env.UPSTREAM_BASE_URL,
+      apiKey: env.UPSTREAM_API_KEY,
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      maxRetries: env.UPSTREAM_MAX_RETRIES,
+      responseFormat: env.UPSTREAM_RESPONSE_FORMAT as 'auto' | 'b64_json' | 'url' | 'omit',
+      downloadTimeoutMs: env.UPSTREAM_DOWNLOAD_TIMEOUT_MS,
+      downloadMaxBytes: env.UPSTREAM_DOWNLOAD_MAX_BYTES,
+      downloadHosts: splitList(env.UPSTREAM_DOWNLOAD_HOSTS)
+    },
+    simulator: {
+      urlTtlMs: env.SIMULATOR_URL_TTL_SECONDS * 1000
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS
+  }
+}
+
+export type GatewayConfig = ReturnType<typeof toGatewayConfig>

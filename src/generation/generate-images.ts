@@ -1,0 +1,110 @@
+// The use case: a validated request from a tenant → images from the provider → verified, stored
+// bytes and a manifest → the OpenAI-shaped answer with durable links. No HTTP in here.
+import { createHash } from 'node:crypto'
+import { upstreamFailed } from '../errors/gateway-error.js'
+import { inspectImage, NotAnImageError } from '../images/inspect-image.js'
+import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
+import { durableUrl } from '../storage/links.js'
+import { imageKey, manifestKey, newGenerationId } from '../storage/object-keys.js'
+import type { Storage } from '../storage/storage.js'
+import type { Tenant } from '../tenants/tenant.js'
+import { collectImageBytes } from './collect-image-bytes.js'
+import type { Upstream } from '../upstream/upstream.js'
+import { writeGeneration } from './write-generation.js'
+
+export interface GenerationDeps {
+  upstream: Upstream
+  storage: Storage
+  baseUrl: () => string
+  defaultModel: string
+  download: { timeoutMs: number, maxBytes: number }
+}
+
+export interface GenerationInput {
+  tenant: Tenant
+  request: GenerateRequest
+}
+
+export interface GenerationResult {
+  response: GenerateResponse
+  manifest: Manifest
+}
+
+export async function generateImages (deps: GenerationDeps, input: GenerationInput): Promise<GenerationResult> {
+  const model = input.request.model ?? deps.defaultModel
+  const answer = await deps.upstream.generate({ request: { ...input.request, model } })
+  if (answer.images.length === 0) {
+    throw upstreamFailed('The image provider answered without any image.', 'upstream_no_images')
+  }
+
+  const collected = await collectImageBytes(answer.images, {
+    allowedHosts: deps.upstream.downloadHosts,
+    timeoutMs: deps.download.timeoutMs,
+    maxBytes: deps.download.maxBytes
+  })
+
+  const generationId = newGenerationId()
+  const baseUrl = deps.baseUrl()
+  const images: ManifestImage[] = collected.map((image, index) => {
+    let facts
+    try {
+      facts = inspectImage(image.bytes)
+    } catch (error) {
+      if (error instanceof NotAnImageError) {
+        throw upstreamFailed(`The image provider returned image ${index} that is not a usable image: ${error.message}.`, 'upstream_invalid_image', error)
+      }
+      throw error
+    }
+    const key = imageKey(input.tenant.storagePrefix, generationId, index, facts.extension)
+    return {
+      index,
+      key,
+      url: durableUrl(baseUrl, key),
+      bytes: image.bytes.length,
+      sha256: createHash('sha256').update(image.bytes).digest('hex'),
+      contentType: facts.contentType,
+      width: facts.width,
+      height: facts.height,
+      ...(image.revisedPrompt !== undefined ? { revisedPrompt: image.revisedPrompt } : {})
+    }
+  })
+
+  const manifest: Manifest = {
+    id: generationId,
+    tenantId: input.tenant.id,
+    created: answer.created,
+    storedAt: new Date().toISOString(),
+    model,
+    request: { ...input.request, model },
+    upstream: {
+      latencyMs: answer.latencyMs,
+      ...(answer.requestId !== undefined ? { requestId: answer.requestId } : {}),
+      ...(answer.usage !== undefined ? { usage: answer.usage } : {})
+    },
+    images
+  }
+  await writeGeneration(deps.storage, {
+    manifest,
+    manifestKey: manifestKey(input.tenant.storagePrefix, generationId),
+    imageBytes: collected.map((image) => image.bytes)
+  })
+
+  const wantsBase64 = input.request.response_format === 'b64_json'
+  const response: GenerateResponse = {
+    id: generationId,
+    created: answer.created,
+    data: images.map((image, index) => ({
+      url: image.url,
+      // Re-use the provider's own base64 when it sent one: the same bytes, no re-encoding.
+      ...(wantsBase64 ? { b64_json: collected[index]?.base64 ?? collected[index]?.bytes.toString('base64') } : {}),
+      ...(image.revisedPrompt !== undefined ? { revised_prompt: image.revisedPrompt } : {})
+    })),
+    ...(answer.size !== undefined ? { size: answer.size } : {}),
+    ...(answer.quality !== undefined ? { quality: answer.quality } : {}),
+    ...(answer.outputFormat !== undefined ? { output_format: answer.outputFormat } : {}),
+    ...(answer.background !== undefined ? { background: answer.background } : {}),
+    ...(answer.usage !== undefined ? { usage: answer.usage } : {})
+  }
+  return { response, manifest }
+}
+

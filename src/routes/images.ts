@@ -1,0 +1,55 @@
+// GET/HEAD /images/{prefix}/{generationId}/{file}: serves stored images under durable links, as an
+// immutable resource with a strong ETag (its sha256), ranges and conditional requests. Anything
+// that does not name a published image is a 404, whatever it looks like.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { notFound } from '../errors/gateway-error.js'
+import type { ManifestReader } from '../generation/manifest-reader.js'
+import { isValidImagePath } from '../storage/object-keys.js'
+import type { Storage } from '../storage/storage.js'
+import { decideRange, etagMatches } from './http-range.js'
+
+export interface ImageRouteOptions {
+  storage: Storage
+  manifests: ManifestReader
+}
+
+interface ImageParams {
+  prefix: string
+  generationId: string
+  file: string
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+export async function imageRoutes (app: FastifyInstance, options: ImageRouteOptions): Promise<void> {
+  const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
+    const { prefix, generationId, file } = request.params
+    if (!isValidImagePath(prefix, generationId, file)) throw notFound('No such image.')
+    const manifest = await options.manifests.read(prefix, generationId)
+    const key = `${prefix}/${generationId}/${file}`
+    const image = manifest?.images.find((candidate) => candidate.key === key)
+    if (image === undefined) throw notFound('No such image.')
+
+    const etag = `"${image.sha256}"`
+    reply.header('etag', etag).header('cache-control', IMMUTABLE).header('accept-ranges', 'bytes')
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
+
+    const decision = decideRange(request.headers.range, image.bytes)
+    if (decision.kind === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${image.bytes}`).send()
+    }
+    reply.header('content-type', image.contentType)
+    const range = decision.kind === 'partial' ? decision.range : undefined
+    const length = range === undefined ? image.bytes : range.end - range.start + 1
+    if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
+    reply.header('content-length', length)
+    if (request.method === 'HEAD') return reply.send()
+
+    const object = await options.storage.openRead(key, range)
+    if (object === undefined) throw notFound('No such image.')
+    return reply.send(object.body)
+  }
+
+  app.get('/images/:prefix/:generationId/:file', { exposeHeadRoute: false }, serve)
+  app.head('/images/:prefix/:generationId/:file', serve)
+}

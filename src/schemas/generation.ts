@@ -1,0 +1,92 @@
+// The images.generate contract as the gateway accepts and answers it (OpenAI-compatible), and the
+// manifest stored beside every generation.
+import { Type, type Static } from '@sinclair/typebox'
+
+const literals = <T extends string>(values: readonly T[], options: object = {}) =>
+  Type.Union(values.map((value) => Type.Literal(value)), options)
+
+export const QUALITIES = ['auto', 'low', 'medium', 'high', 'standard', 'hd'] as const
+export const NAMED_SIZES = ['auto', '256x256', '512x512', '1024x1024', '1536x1024', '1024x1536', '1792x1024', '1024x1792'] as const
+
+// Any WxH is accepted for models such as gpt-image-2 (both sides multiples of 16, up to 3840);
+// the provider, and tenant policy, decide which sizes a model really takes.
+const SIZE_PATTERN = '^(auto|[1-9][0-9]{1,3}x[1-9][0-9]{1,3})$'
+
+export function generateRequestSchema (promptMaxLength: number) {
+  return Type.Object({
+    prompt: Type.String({ minLength: 1, maxLength: promptMaxLength, description: 'What to draw.' }),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    n: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),
+    size: Type.Optional(Type.String({ pattern: SIZE_PATTERN, examples: NAMED_SIZES, description: 'auto, or WIDTHxHEIGHT such as 1024x1024, 1792x1024, 1024x1792, 1536x1024.' })),
+    quality: Type.Optional(literals(QUALITIES)),
+    response_format: Type.Optional(literals(['url', 'b64_json'] as const, { description: 'url: durable link only; b64_json: the image inline and the durable link.' })),
+    output_format: Type.Optional(literals(['png', 'jpeg', 'webp'] as const)),
+    output_compression: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    background: Type.Optional(literals(['transparent', 'opaque', 'auto'] as const)),
+    moderation: Type.Optional(literals(['low', 'auto'] as const)),
+    style: Type.Optional(literals(['vivid', 'natural'] as const)),
+    user: Type.Optional(Type.String({ maxLength: 256 }))
+  }, { additionalProperties: false, $id: 'GenerateRequest' })
+}
+
+export type GenerateRequest = Static<ReturnType<typeof generateRequestSchema>>
+
+export const ImageUsage = Type.Object({
+  input_tokens: Type.Optional(Type.Integer()),
+  output_tokens: Type.Optional(Type.Integer()),
+  total_tokens: Type.Optional(Type.Integer()),
+  input_tokens_details: Type.Optional(Type.Object({
+    text_tokens: Type.Optional(Type.Integer()),
+    image_tokens: Type.Optional(Type.Integer())
+  }))
+})
+
+export const GeneratedImage = Type.Object({
+  url: Type.String({ description: 'Durable link to the stored image; it does not expire.' }),
+  b64_json: Type.Optional(Type.String({ description: 'The image, base64-encoded, when response_format is b64_json.' })),
+  revised_prompt: Type.Optional(Type.String())
+})
+
+export const GenerateResponse = Type.Object({
+  id: Type.String({ description: 'Generation id (gateway extension).' }),
+  created: Type.Integer({ description: 'Unix seconds.' }),
+  data: Type.Array(GeneratedImage),
+  size: Type.Optional(Type.String()),
+  quality: Type.Optional(Type.String()),
+  output_format: Type.Optional(Type.String()),
+  background: Type.Optional(Type.String()),
+  usage: Type.Optional(ImageUsage)
+}, { $id: 'GenerateResponse' })
+
+export type GenerateResponse = Static<typeof GenerateResponse>
+
+export const ManifestImage = Type.Object({
+  index: Type.Integer(),
+  key: Type.String(),
+  url: Type.String(),
+  bytes: Type.Integer(),
+  sha256: Type.String(),
+  contentType: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  revisedPrompt: Type.Optional(Type.String())
+})
+
+export type ManifestImage = Static<typeof ManifestImage>
+
+export const Manifest = Type.Object({
+  id: Type.String(),
+  tenantId: Type.String(),
+  created: Type.Integer({ description: 'Unix seconds, as answered by the upstream.' }),
+  storedAt: Type.String({ description: 'ISO 8601 time the manifest was written.' }),
+  model: Type.String(),
+  request: Type.Record(Type.String(), Type.Unknown()),
+  upstream: Type.Object({
+    latencyMs: Type.Number(),
+    requestId: Type.Optional(Type.String()),
+    usage: Type.Optional(ImageUsage)
+  }),
+  images: Type.Array(ManifestImage)
+}, { $id: 'Manifest' })
+
+export type Manifest = Static<typeof Manifest>

@@ -1,0 +1,131 @@
+// Local-disk storage driver: files under one root directory, written to a temporary file and
+// renamed into place so a reader never sees a partial image.
+import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import path from 'node:path'
+import { assertSafeKey, type ByteRange, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
+
+export interface LocalStorageOptions {
+  rootDir: string
+  /** fsync each file before the rename, so a power loss cannot leave a renamed but empty file. */
+  fsync: boolean
+}
+
+const TEMP_DIR = '.tmp'
+
+export class LocalStorage implements Storage {
+  readonly driver = 'local'
+  readonly #root: string
+  readonly #fsync: boolean
+
+  constructor (options: LocalStorageOptions) {
+    this.#root = path.resolve(options.rootDir)
+    this.#fsync = options.fsync
+  }
+
+  async init (): Promise<void> {
+    await mkdir(path.join(this.#root, TEMP_DIR), { recursive: true })
+    // Temp files left by a crash mid-write are garbage: nothing points at them.
+    const leftovers = await readdir(path.join(this.#root, TEMP_DIR))
+    await Promise.all(leftovers.map((name) => rm(path.join(this.#root, TEMP_DIR, name), { force: true })))
+  }
+
+  async put (key: string, body: Buffer, _options: PutOptions): Promise<void> {
+    const target = this.#pathOf(key)
+    const tempPath = path.join(this.#root, TEMP_DIR, `${randomBytes(8).toString('hex')}.part`)
+    const file = await open(tempPath, 'wx')
+    try {
+      await file.writeFile(body)
+      if (this.#fsync) await file.sync()
+    } catch (error) {
+      await file.close()
+      await unlink(tempPath).catch(() => {})
+      throw error
+    }
+    await file.close()
+    try {
+      await mkdir(path.dirname(target), { recursive: true })
+      await rename(tempPath, target)
+    } catch (error) {
+      await unlink(tempPath).catch(() => {})
+      throw error
+    }
+  }
+
+  async getBytes (key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#pathOf(key))
+    } catch (error) {
+      if (isMissing(error)) return undefined
+      throw error
+    }
+  }
+
+  async stat (key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const stats = await stat(this.#pathOf(key))
+      if (!stats.isFile()) return undefined
+      return { key, bytes: stats.size, lastModified: stats.mtime }
+    } catch (error) {
+      if (isMissing(error)) return undefined
+      throw error
+    }
+  }
+
+  async openRead (key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
+    const info = await this.stat(key)
+    if (info === undefined) return undefined
+    const body = createReadStream(this.#pathOf(key), range === undefined ? {} : { start: range.start, end: range.end })
+    return { info, body }
+  }
+
+  async delete (keys: string[]): Promise<void> {
+    await Promise.all(keys.map(async (key) => rm(this.#pathOf(key), { force: true })))
+    // Remove directories the deletion emptied, so the tree does not fill with empty folders.
+    const dirs = new Set(keys.map((key) => path.dirname(this.#pathOf(key))))
+    for (const dir of dirs) {
+      await rm(dir, { recursive: false }).catch(() => {})
+    }
+  }
+
+  async list (prefix: string): Promise<string[]> {
+    const base = prefix.replace(/\/+$/, '')
+    assertSafeKey(base)
+    const dir = this.#pathOf(base)
+    let entries: string[]
+    try {
+      entries = await readdir(dir, { recursive: true })
+    } catch (error) {
+      if (isMissing(error)) return []
+      throw error
+    }
+    const keys: string[] = []
+    for (const entry of entries) {
+      const stats = await stat(path.join(dir, entry)).catch(() => undefined)
+      if (stats?.isFile() === true) keys.push(`${base}/${entry.split(path.sep).join('/')}`)
+    }
+    return keys.sort()
+  }
+
+  async checkReady (): Promise<void> {
+    const probe = path.join(this.#root, TEMP_DIR, `ready-${randomBytes(4).toString('hex')}`)
+    const file = await open(probe, 'wx')
+    await file.close()
+    await unlink(probe)
+  }
+
+  async close (): Promise<void> {}
+
+  #pathOf (key: string): string {
+    assertSafeKey(key)
+    const resolved = path.resolve(this.#root, key)
+    if (!resolved.startsWith(this.#root + path.sep)) throw new Error(`Storage key escapes the root: ${key}`)
+    return resolved
+  }
+}
+
+function isMissing (error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'ENOENT' || code === 'ENOTDIR'
+}

@@ -1,0 +1,24 @@
+// Where a generation's files live in storage, and the ids that name them. Generation ids start
+// with the time in hex so that keys sort oldest-first, and carry 96 random bits so links can't be
+// guessed.
+import { randomBytes } from 'node:crypto'
+
+export const GENERATION_ID = /^gen_[0-9a-f]{12}[0-9a-f]{24}$/
+export const IMAGE_FILE = /^(\d{1,2})\.(png|jpg|webp|gif)$/
+export const STORAGE_PREFIX = /^[a-z0-9][a-z0-9_-]{0,63}$/
+
+export function newGenerationId (now = Date.now()): string {
+  return `gen_${now.toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`
+}
+
+export function imageKey (prefix: string, generationId: string, index: number, extension: string): string {
+  return `${prefix}/${generationId}/${index}.${extension}`
+}
+
+export function manifestKey (prefix: string, generationId: string): string {
+  return `${prefix}/${generationId}/manifest.json`
+}
+
+export function isValidImagePath (prefix: string, generationId: string, fileName: string): boolean {
+  return STORAGE_PREFIX.test(prefix) && GENERATION_ID.test(generationId) && IMAGE_FILE.test(fileName)
+}

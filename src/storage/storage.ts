@@ -1,0 +1,53 @@
+// The one interface every storage backend implements. It stores opaque bytes under keys; it knows
+// nothing of tenants, generations or HTTP (the key layout lives in object-keys.ts).
+import type { Readable } from 'node:stream'
+
+export interface PutOptions {
+  contentType: string
+  sha256?: string
+  cacheControl?: string
+}
+
+export interface ObjectInfo {
+  key: string
+  bytes: number
+  lastModified: Date
+}
+
+export interface ByteRange {
+  start: number
+  end: number // inclusive, like HTTP ranges
+}
+
+export interface ObjectStream {
+  info: ObjectInfo
+  body: Readable
+}
+
+export interface Storage {
+  readonly driver: string
+  /** Writes the whole object atomically: readers see all of it or none of it. */
+  put(key: string, body: Buffer, options: PutOptions): Promise<void>
+  /** Reads a whole (small) object, such as a manifest; undefined when it does not exist. */
+  getBytes(key: string): Promise<Buffer | undefined>
+  /** Opens an object, or part of it, for streaming; undefined when it does not exist. */
+  openRead(key: string, range?: ByteRange): Promise<ObjectStream | undefined>
+  stat(key: string): Promise<ObjectInfo | undefined>
+  /** Deletes objects; keys that do not exist are ignored. */
+  delete(keys: string[]): Promise<void>
+  /** All keys under a prefix (a folder-like path ending in '/'), in ascending order. */
+  list(prefix: string): Promise<string[]>
+  /** Throws when the backend cannot currently store objects. */
+  checkReady(): Promise<void>
+  close(): Promise<void>
+}
+
+// Keys are built by our own code, but every driver re-checks them so a bug elsewhere can never
+// read or write outside the storage root.
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+
+export function assertSafeKey (key: string): void {
+  const segments = key.split('/')
+  const safe = segments.length > 0 && segments.every((segment) => SEGMENT.test(segment) && !segment.includes('..'))
+  if (!safe) throw new Error(`Unsafe storage key: ${JSON.stringify(key)}`)
+}

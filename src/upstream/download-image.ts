@@ -1,0 +1,82 @@
+// Fetches an image the provider answered with a URL, at once (provider URLs expire), bounded in
+// time and size, and only from hosts we trust: following any URL a provider names would let a
+// compromised provider make the gateway fetch internal addresses.
+import { upstreamFailed } from '../errors/gateway-error.js'
+
+export interface DownloadLimits {
+  allowedHosts: ReadonlySet<string>
+  timeoutMs: number
+  maxBytes: number
+  signal?: AbortSignal
+}
+
+const MAX_REDIRECTS = 3
+
+export async function downloadImage (url: string, limits: DownloadLimits): Promise<Buffer> {
+  const signals = [AbortSignal.timeout(limits.timeoutMs), ...(limits.signal ? [limits.signal] : [])]
+  const signal = AbortSignal.any(signals)
+  let target = parseAllowed(url, limits.allowedHosts)
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    let response: Response
+    try {
+      response = await fetch(target, { redirect: 'manual', signal })
+    } catch (error) {
+      throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', error)
+    }
+    const location = response.headers.get('location')
+    if (response.status >= 300 && response.status < 400 && location !== null) {
+      await response.body?.cancel()
+      target = parseAllowed(new URL(location, target).href, limits.allowedHosts)
+      continue
+    }
+    if (!response.ok) {
+      await response.body?.cancel()
+      throw upstreamFailed(`Could not download the image the provider returned: HTTP ${response.status}.`, 'upstream_download_failed')
+    }
+    return await readBounded(response, limits.maxBytes)
+  }
+  throw upstreamFailed('Could not download the image the provider returned: too many redirects.', 'upstream_download_failed')
+}
+
+function parseAllowed (url: string, allowedHosts: ReadonlySet<string>): URL {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw upstreamFailed('The provider returned an image URL that is not a valid URL.', 'upstream_download_failed')
+  }
+  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !allowedHosts.has(parsed.host)) {
+    throw upstreamFailed(`The provider returned an image URL on a host the gateway does not download from (${parsed.host}); add it to UPSTREAM_DOWNLOAD_HOSTS.`, 'upstream_download_failed')
+  }
+  return parsed
+}
+
+async function readBounded (response: Response, maxBytes: number): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) {
+    await response.body?.cancel()
+    throw tooLarge(maxBytes)
+  }
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of response.body ?? []) {
+      total += chunk.byteLength
+      if (total > maxBytes) throw tooLarge(maxBytes)
+      chunks.push(Buffer.from(chunk))
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'GatewayError') throw error
+    throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', error)
+  }
+  return Buffer.concat(chunks, total)
+}
+
+function tooLarge (maxBytes: number) {
+  return upstreamFailed(`The image the provider returned is larger than ${maxBytes} bytes.`, 'upstream_download_failed')
+}
+
+function describe (error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out or aborted'
+  return 'connection failed'
+}

@@ -1,0 +1,63 @@
+// The provider client: the official openai SDK (its request building, auth, timeouts and retries)
+// pointed at any OpenAI-compatible base URL.
+import OpenAI from 'openai'
+import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images'
+import { mapUpstreamError } from './map-upstream-error.js'
+import type { Upstream, UpstreamAnswer, UpstreamCall } from './upstream.js'
+
+export interface OpenAIUpstreamOptions {
+  baseUrl: string
+  apiKey?: string
+  timeoutMs: number
+  maxRetries: number
+  responseFormat: 'auto' | 'b64_json' | 'url' | 'omit'
+  /** Extra hosts image URLs may come from, besides the base URL's own. */
+  downloadHosts: string[]
+}
+
+export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream {
+  const client = new OpenAI({
+    baseURL: options.baseUrl,
+    // Some self-hosted providers need no key; the SDK insists on one.
+    apiKey: options.apiKey ?? 'no-key',
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries
+  })
+  const downloadHosts = new Set([new URL(options.baseUrl).host, ...options.downloadHosts])
+
+  return {
+    downloadHosts,
+    async generate (call: UpstreamCall): Promise<UpstreamAnswer> {
+      const startedAt = performance.now()
+      try {
+        const { data: body, request_id: requestId } = await client.images
+          .generate(toUpstreamParams(call.request, options.responseFormat), { signal: call.signal })
+          .withResponse()
+        return {
+          created: body.created,
+          images: (body.data ?? []).map((image) => ({ b64Json: image.b64_json, url: image.url, revisedPrompt: image.revised_prompt })),
+          usage: body.usage,
+          size: body.size,
+          quality: body.quality,
+          outputFormat: body.output_format,
+          background: body.background,
+          requestId: requestId ?? undefined,
+          latencyMs: Math.round(performance.now() - startedAt)
+        }
+      } catch (error) {
+        throw mapUpstreamError(error)
+      }
+    }
+  }
+}
+
+// The caller's response_format is about the gateway's answer, not the provider's. GPT image models
+// always answer base64 and reject the parameter; dall-e models default to URLs, so `auto` asks them
+// for base64: one round trip, and no expiring URL to race against.
+function toUpstreamParams (request: UpstreamCall['request'], responseFormat: OpenAIUpstreamOptions['responseFormat']): ImageGenerateParamsNonStreaming {
+  const { response_format: _callerFormat, ...rest } = request
+  const params: ImageGenerateParamsNonStreaming = { ...rest, stream: false }
+  const asked = responseFormat === 'auto' ? (request.model.startsWith('dall-e') ? 'b64_json' : 'omit') : responseFormat
+  if (asked !== 'omit') params.response_format = asked
+  return params
+}

@@ -1,0 +1,39 @@
+// What the generation use case needs from a provider: one call that returns the images it made,
+// either inline (base64) or as URLs to fetch at once.
+import type { GenerateRequest } from '../schemas/generation.js'
+
+export interface UpstreamImage {
+  b64Json?: string
+  url?: string
+  revisedPrompt?: string
+}
+
+export interface UpstreamUsage {
+  input_tokens?: number
+  output_tokens?: number
+  total_tokens?: number
+  input_tokens_details?: { text_tokens?: number, image_tokens?: number }
+}
+
+export interface UpstreamAnswer {
+  created: number
+  images: UpstreamImage[]
+  usage?: UpstreamUsage
+  size?: string
+  quality?: string
+  outputFormat?: string
+  background?: string
+  requestId?: string
+  latencyMs: number
+}
+
+export interface UpstreamCall {
+  request: GenerateRequest & { model: string }
+  signal?: AbortSignal
+}
+
+export interface Upstream {
+  /** Hosts that image URLs in this upstream's answers may be downloaded from. */
+  readonly downloadHosts: ReadonlySet<string>
+  generate(call: UpstreamCall): Promise<UpstreamAnswer>
+}

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../src/config/load-config.js'
+import { configTable } from '../../scripts/config-table.js'
+
+t.test('no variables at all gives the embedded defaults', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.port, 8080)
+  t.equal(config.host, '0.0.0.0')
+  t.equal(config.storage.driver, 'local')
+  t.equal(config.storage.dataDir, './data')
+  t.equal(config.upstream.baseUrl, undefined, 'no upstream: the simulator is used')
+  t.same(config.apiKeys, [])
+  t.equal(config.upstream.maxRetries, 2)
+})
+
+t.test('values are converted to their types and lists are split', async (t) => {
+  const config = loadConfig({ PORT: '9000', STORAGE_FSYNC: 'false', API_KEYS: ' a-key , b-key ,', PUBLIC_BASE_URL: 'https://img.example.com/' })
+  t.equal(config.port, 9000)
+  t.equal(config.storage.fsync, false)
+  t.same(config.apiKeys, ['a-key', 'b-key'])
+  t.equal(config.publicBaseUrl, 'https://img.example.com', 'trailing slash removed')
+})
+
+t.test('an empty variable counts as unset', async (t) => {
+  t.equal(loadConfig({ PORT: '' }).port, 8080)
+})
+
+t.test('each wrong value is rejected naming its variable', async (t) => {
+  const wrong: Array<[string, string]> = [
+    ['PORT', 'eighty'], ['PORT', '70000'], ['LOG_LEVEL', 'loud'], ['STORAGE_DRIVER', 'ftp'],
+    ['UPSTREAM_BASE_URL', 'not a url'], ['UPSTREAM_MAX_RETRIES', '-1'], ['STORAGE_FSYNC', 'maybe'],
+    ['PUBLIC_BASE_URL', 'ftp://x'], ['BODY_LIMIT_BYTES', '10']
+  ]
+  for (const [name, value] of wrong) {
+    t.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.message.startsWith(`Invalid environment variable ${name}=`), `${name}=${value}`)
+  }
+})
+
+t.test('the server exits with one clear line on a wrong value', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => { stderr += String(chunk) })
+  const code = await new Promise((resolve) => child.on('exit', resolve))
+  t.equal(code, 1)
+  const lines = stderr.trim().split('\n')
+  t.equal(lines.length, 1, 'one line')
+  t.match(lines[0], /^Invalid environment variable PORT="eighty"/)
+})
+
+t.test('the README configuration table matches the schema', async (t) => {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+  t.ok(readme.includes(configTable()), 'README holds the table `npm run config-table` prints')
+})

@@ -1,0 +1,82 @@
+// Starts a real gateway on an ephemeral port in front of a real simulator over HTTP, with a fresh
+// data directory and captured logs, and tears both down when the test ends.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import { REDACTED_LOG_PATHS } from '../../src/app.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { startGateway, type RunningGateway } from '../../src/gateway.js'
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+
+export const TEST_KEY = 'igw_test_key_0123456789abcdef'
+export const SIMULATOR_KEY = 'sim-secret-key'
+
+export interface TestGateway {
+  gateway: RunningGateway
+  simulator: Simulator
+  url: string
+  dataDir: string
+  logLines: string[]
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>
+}
+
+export interface TestGatewayOptions {
+  env?: Record<string, string>
+  simulator?: SimulatorOptions
+  dataDir?: string
+}
+
+interface Teardown { teardown(fn: () => unknown): void }
+
+export async function makeDataDir (t: Teardown): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'igw-test-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export async function startTestGateway (t: Teardown, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const simulator = await startSimulator({ apiKey: SIMULATOR_KEY, ...options.simulator })
+  t.teardown(() => simulator.close())
+  const dataDir = options.dataDir ?? await makeDataDir(t)
+  const { gateway, logLines } = await startGatewayOn(t, dataDir, simulator, options.env)
+  return {
+    gateway,
+    simulator,
+    url: gateway.url,
+    dataDir,
+    logLines,
+    post: (urlPath, body, headers = {}) => fetch(`${gateway.url}${urlPath}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body)
+    })
+  }
+}
+
+/** Starts (another) gateway on an existing data directory and simulator, e.g. to test a restart. */
+export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}) {
+  const logLines: string[] = []
+  const capture = new Writable({
+    write (chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter((line) => line.length > 0))
+      done()
+    }
+  })
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    API_KEYS: TEST_KEY,
+    UPSTREAM_BASE_URL: `${simulator.url}/v1`,
+    UPSTREAM_API_KEY: SIMULATOR_KEY,
+    UPSTREAM_MAX_RETRIES: '0',
+    STORAGE_FSYNC: 'false',
+    LOG_LEVEL: 'debug',
+    ...env
+  })
+  const gateway = await startGateway({ config, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  t.teardown(() => gateway.close())
+  return { gateway, logLines }
+}

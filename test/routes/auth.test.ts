@@ -1,0 +1,71 @@
+import t from 'tap'
+import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
+
+interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+
+const post = (url: string, headers: Record<string, string>) => fetch(`${url}/generate`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify({ prompt: 'auth check' })
+})
+
+t.test('a missing key is a 401 that says how to send one', async (t) => {
+  const env = await startTestGateway(t)
+  const response = await post(env.url, {})
+  t.equal(response.status, 401)
+  t.equal(response.headers.get('www-authenticate'), 'Bearer')
+  const envelope = await response.json() as Envelope
+  t.equal(envelope.error.type, 'authentication_error')
+  t.equal(envelope.error.code, 'missing_api_key')
+  t.match(envelope.error.message, /Authorization: Bearer/)
+})
+
+t.test('a malformed Authorization header is a 401', async (t) => {
+  const env = await startTestGateway(t)
+  for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', TEST_KEY, 'Bearer a b']) {
+    const response = await post(env.url, { authorization })
+    t.equal(response.status, 401, `${authorization.slice(0, 12)}… → 401`)
+    t.equal((await response.json() as Envelope).error.code, 'invalid_authorization_header')
+  }
+})
+
+t.test('a wrong key is a 401 and the provider is never called', async (t) => {
+  const env = await startTestGateway(t)
+  for (const headers of [{ authorization: 'Bearer wrong-key' }, { 'x-api-key': 'wrong-key' }, { authorization: `Bearer ${TEST_KEY}x` }]) {
+    const response = await post(env.url, headers)
+    t.equal(response.status, 401)
+    t.equal((await response.json() as Envelope).error.code, 'invalid_api_key')
+  }
+  t.equal(env.simulator.stats.generationRequests, 0)
+})
+
+t.test('the key is accepted as a Bearer token and as x-api-key', async (t) => {
+  const env = await startTestGateway(t)
+  t.equal((await post(env.url, { authorization: `Bearer ${TEST_KEY}` })).status, 200)
+  t.equal((await post(env.url, { authorization: `bearer ${TEST_KEY}` })).status, 200)
+  t.equal((await post(env.url, { 'x-api-key': TEST_KEY })).status, 200)
+})
+
+t.test('several configured keys all work', async (t) => {
+  const env = await startTestGateway(t, { env: { API_KEYS: `${TEST_KEY}, second-key-abcdef` } })
+  t.equal((await post(env.url, { authorization: 'Bearer second-key-abcdef' })).status, 200)
+})
+
+t.test('neither the caller key nor the provider key appears in the logs', async (t) => {
+  const env = await startTestGateway(t)
+  await post(env.url, { authorization: `Bearer ${TEST_KEY}` })
+  await post(env.url, { 'x-api-key': TEST_KEY })
+  await post(env.url, { authorization: `Bearer ${TEST_KEY}-wrong` })
+  t.ok(env.logLines.length > 5, 'logs were captured')
+  const logs = env.logLines.join('\n')
+  t.notMatch(logs, TEST_KEY, 'caller key absent')
+  t.notMatch(logs, 'sim-secret-key', 'provider key absent')
+})
+
+t.test('health probes need no key', async (t) => {
+  const env = await startTestGateway(t)
+  t.equal((await fetch(`${env.url}/healthz`)).status, 200)
+  const ready = await fetch(`${env.url}/readyz`)
+  t.equal(ready.status, 200)
+  t.same(await ready.json(), { status: 'ready', checks: { storage: 'ok' } })
+})
