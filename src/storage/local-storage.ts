@@ -2,9 +2,9 @@
 // renamed into place so a reader never sees a partial image.
 import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { assertSafeKey, type ByteRange, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
+import { assertSafeKey, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
 export interface LocalStorageOptions {
   rootDir: string
@@ -85,7 +85,7 @@ export class LocalStorage implements Storage {
     // Remove directories the deletion emptied, so the tree does not fill with empty folders.
     const dirs = new Set(keys.map((key) => path.dirname(this.#pathOf(key))))
     for (const dir of dirs) {
-      await rm(dir, { recursive: false }).catch(() => {})
+      await rmdir(dir).catch(() => {}) // fails, harmlessly, while the folder still holds files
     }
   }
 
@@ -106,6 +106,23 @@ export class LocalStorage implements Storage {
       if (stats?.isFile() === true) keys.push(`${base}/${entry.split(path.sep).join('/')}`)
     }
     return keys.sort()
+  }
+
+  async listFolders (prefix: string, page: FolderPage): Promise<FolderListing> {
+    const base = prefix.replace(/\/+$/, '')
+    let entries
+    try {
+      entries = await readdir(this.#pathOf(base), { withFileTypes: true })
+    } catch (error) {
+      if (isMissing(error)) return { names: [], truncated: false }
+      throw error
+    }
+    const names = entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .filter((name) => page.startAfter === undefined || name > page.startAfter)
+      .sort()
+    return { names: names.slice(0, page.limit), truncated: names.length > page.limit }
   }
 
   async checkReady (): Promise<void> {

@@ -1,14 +1,21 @@
 // Where a generation's files live in storage, and the ids that name them. Generation ids start
-// with the time in hex so that keys sort oldest-first, and carry 96 random bits so links can't be
-// guessed.
+// with the time counted *down* in hex, so that ascending key order (the only order S3 lists in) is
+// newest first; they end with 96 random bits so links can't be guessed.
 import { randomBytes } from 'node:crypto'
 
 export const GENERATION_ID = /^gen_[0-9a-f]{12}[0-9a-f]{24}$/
 export const IMAGE_FILE = /^(\d{1,2})\.(png|jpg|webp|gif)$/
 export const STORAGE_PREFIX = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
+const LAST_MILLISECOND = 0xffffffffffff // year 10889
+
 export function newGenerationId (now = Date.now()): string {
-  return `gen_${now.toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`
+  return `gen_${(LAST_MILLISECOND - now).toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`
+}
+
+/** When the generation was created, read back from its id. */
+export function generationTime (generationId: string): Date {
+  return new Date(LAST_MILLISECOND - Number.parseInt(generationId.slice(4, 16), 16))
 }
 
 export function imageKey (prefix: string, generationId: string, index: number, extension: string): string {

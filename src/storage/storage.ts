@@ -19,6 +19,17 @@ export interface ByteRange {
   end: number // inclusive, like HTTP ranges
 }
 
+export interface FolderPage {
+  limit: number
+  startAfter?: string
+}
+
+export interface FolderListing {
+  names: string[]
+  /** True when more names follow the last one returned. */
+  truncated: boolean
+}
+
 export interface ObjectStream {
   info: ObjectInfo
   body: Readable
@@ -37,6 +48,11 @@ export interface Storage {
   delete(keys: string[]): Promise<void>
   /** All keys under a prefix (a folder-like path ending in '/'), in ascending order. */
   list(prefix: string): Promise<string[]>
+  /**
+   * The names of the "folders" directly under a prefix ending in '/' (S3: common prefixes with
+   * delimiter '/'), in ascending order, a page at a time, starting after the name `startAfter`.
+   */
+  listFolders(prefix: string, page: FolderPage): Promise<FolderListing>
   /** Throws when the backend cannot currently store objects. */
   checkReady(): Promise<void>
   close(): Promise<void>

@@ -1,14 +1,12 @@
 // Starts a real gateway on an ephemeral port in front of a real simulator over HTTP, with a fresh
 // data directory and captured logs, and tears both down when the test ends.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { REDACTED_LOG_PATHS } from '../../src/app.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { startGateway, type RunningGateway } from '../../src/gateway.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { makeDataDir, type Teardown } from './temp-dir.js'
 
 export const TEST_KEY = 'igw_test_key_0123456789abcdef'
 export const SIMULATOR_KEY = 'sim-secret-key'
@@ -28,13 +26,6 @@ export interface TestGatewayOptions {
   dataDir?: string
 }
 
-interface Teardown { teardown(fn: () => unknown): void }
-
-export async function makeDataDir (t: Teardown): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'igw-test-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
 
 export async function startTestGateway (t: Teardown, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const simulator = await startSimulator({ apiKey: SIMULATOR_KEY, ...options.simulator })

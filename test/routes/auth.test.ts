@@ -31,7 +31,8 @@ t.test('a malformed Authorization header is a 401', async (t) => {
 
 t.test('a wrong key is a 401 and the provider is never called', async (t) => {
   const env = await startTestGateway(t)
-  for (const headers of [{ authorization: 'Bearer wrong-key' }, { 'x-api-key': 'wrong-key' }, { authorization: `Bearer ${TEST_KEY}x` }]) {
+  const attempts: Array<Record<string, string>> = [{ authorization: 'Bearer wrong-key' }, { 'x-api-key': 'wrong-key' }, { authorization: `Bearer ${TEST_KEY}x` }]
+  for (const headers of attempts) {
     const response = await post(env.url, headers)
     t.equal(response.status, 401)
     t.equal((await response.json() as Envelope).error.code, 'invalid_api_key')
