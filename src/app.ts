@@ -4,12 +4,19 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GatewayConfig } from './config/load-config.js'
+import { GenerationRecords } from './generation/generation-records.js'
 import { ManifestReader } from './generation/manifest-reader.js'
+import { AuthFailureThrottle } from './limits/auth-failures.js'
+import { ImageAdmission } from './limits/image-admission.js'
+import type { LimitStore } from './limits/limit-store.js'
 import { createAuthenticate } from './plugins/authenticate.js'
 import errorHandler from './plugins/error-handler.js'
+import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { generateRoutes } from './routes/generate.js'
+import { generationRoutes } from './routes/generations.js'
 import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
+import { usageRoutes } from './routes/usage.js'
 import type { Storage } from './storage/storage.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { Upstream } from './upstream/upstream.js'
@@ -20,6 +27,7 @@ export interface AppServices {
   upstream: Upstream
   storage: Storage
   keys: () => KeyDirectory
+  limitStore: LimitStore
   loggerInstance?: FastifyServerOptions['loggerInstance']
 }
 
@@ -53,20 +61,29 @@ export function buildApp (services: AppServices): FastifyInstance {
 
   const baseUrl = (): string => config.publicBaseUrl ?? listeningBaseUrl(app, config.host)
   const manifests = new ManifestReader(services.storage)
-  const authenticate = createAuthenticate(services.keys)
+  const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
 
+  // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage })
   app.register(imageRoutes, { storage: services.storage, manifests })
-  app.register(generateRoutes, {
-    authenticate,
-    promptMaxLength: config.promptMaxLength,
-    deps: {
-      upstream: services.upstream,
-      storage: services.storage,
-      baseUrl,
-      defaultModel: config.defaultModel,
-      download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
-    }
+
+  // Everything a tenant does: authenticated first, then rate-limited per tenant.
+  app.register(async (tenantScope) => {
+    tenantScope.addHook('onRequest', authenticate)
+    await registerTenantRateLimit(tenantScope)
+    tenantScope.register(generateRoutes, {
+      promptMaxLength: config.promptMaxLength,
+      admission: new ImageAdmission(services.limitStore),
+      deps: {
+        upstream: services.upstream,
+        storage: services.storage,
+        baseUrl,
+        defaultModel: config.defaultModel,
+        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
+      }
+    })
+    tenantScope.register(generationRoutes, { records: new GenerationRecords(services.storage, manifests) })
+    tenantScope.register(usageRoutes, { store: services.limitStore })
   })
   return app
 }

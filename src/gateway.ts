@@ -7,7 +7,9 @@ import { buildApp, REDACTED_LOG_PATHS } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
 import { startSimulator, type Simulator } from './simulator/index.js'
 import { LocalStorage } from './storage/local-storage.js'
-import { keyDirectoryFromKeys } from './tenants/key-directory.js'
+import { MemoryLimitStore } from './limits/memory-limit-store.js'
+import { defaultTenantDirectory, loadTenantsFile } from './tenants/load-tenants.js'
+import { TenantRegistry } from './tenants/tenant-registry.js'
 import { createOpenAIUpstream } from './upstream/openai-upstream.js'
 
 export interface RunningGateway {
@@ -17,6 +19,7 @@ export interface RunningGateway {
   devKey?: string
   /** Set when no upstream was configured: the in-process simulator images come from. */
   simulator?: Simulator
+  tenants: TenantRegistry
   close(): Promise<void>
 }
 
@@ -30,8 +33,15 @@ export async function startGateway ({ config, loggerInstance }: StartOptions): P
   const storage = new LocalStorage({ rootDir: config.storage.dataDir, fsync: config.storage.fsync })
   await storage.init()
 
-  const devKey = config.apiKeys.length === 0 ? `igw_dev_${randomBytes(24).toString('base64url')}` : undefined
-  const keys = keyDirectoryFromKeys(devKey !== undefined ? [devKey] : config.apiKeys)
+  // A tenants file is read strictly at start (a broken file stops the process); later reloads that
+  // fail keep the tenants in force.
+  const devKey = config.tenantsFile === undefined && config.apiKeys.length === 0 ? `igw_dev_${randomBytes(24).toString('base64url')}` : undefined
+  const initialKeys = config.tenantsFile !== undefined
+    ? await loadTenantsFile(config.tenantsFile, config.defaultPolicy)
+    : defaultTenantDirectory(devKey !== undefined ? [devKey] : config.apiKeys, config.defaultPolicy)
+  const tenants = new TenantRegistry(initialKeys, { filePath: config.tenantsFile, defaults: config.defaultPolicy, log: logger })
+  tenants.watch()
+  const limitStore = new MemoryLimitStore()
 
   let simulator: Simulator | undefined
   let upstreamConfig = config.upstream
@@ -43,7 +53,7 @@ export async function startGateway ({ config, loggerInstance }: StartOptions): P
   }
   const upstream = createOpenAIUpstream({ ...upstreamConfig, baseUrl: upstreamConfig.baseUrl as string })
 
-  const app = buildApp({ config, upstream, storage, keys: () => keys, loggerInstance: logger })
+  const app = buildApp({ config, upstream, storage, keys: () => tenants.current, limitStore, loggerInstance: logger })
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
@@ -59,8 +69,11 @@ export async function startGateway ({ config, loggerInstance }: StartOptions): P
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     devKey,
     simulator,
+    tenants,
     async close () {
+      tenants.close()
       await app.close()
+      await limitStore.close()
       await simulator?.close()
       await storage.close()
     }

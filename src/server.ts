@@ -40,6 +40,7 @@ async function main (): Promise<void> {
       process.exit(1)
     })
   }
+  process.on('SIGHUP', () => { void gateway.tenants.reload() })
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
 }

@@ -2,6 +2,8 @@
 // single source for validation at start-up and for the configuration table in the README.
 import { Type, type Static } from '@sinclair/typebox'
 
+export const DURATION_PATTERN = '^\\d+(\\.\\d+)?\\s*(ms|s|sec|second|seconds|m|min|minute|minutes|h|hr|hour|hours|d|day|days)?$'
+
 const Milliseconds = (defaultValue: number, description: string) =>
   Type.Integer({ minimum: 1, default: defaultValue, description })
 
@@ -19,6 +21,18 @@ export const EnvSchema = Type.Object({
     default: '',
     description: 'Comma-separated API keys accepted for the default tenant. Empty: a development key is generated and printed at start.'
   }),
+  TENANTS_FILE: Type.Optional(Type.String({ minLength: 1, description: 'YAML or JSON file of tenants, key digests and policies (docs/tenants.md). Reloaded on change and on SIGHUP. Unset: one tenant, `default`, with API_KEYS.' })),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'Default requests per window per tenant.' }),
+  RATE_LIMIT_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Default request-rate window (e.g. 1 minute, 30s).' }),
+  IMAGES_PER_MINUTE: Type.Integer({ minimum: 0, default: 60, description: 'Default images per calendar minute per tenant (a request for n images counts n).' }),
+  IMAGES_PER_DAY: Type.Integer({ minimum: 0, default: 1000, description: 'Default images per UTC day per tenant.' }),
+  MAX_IN_FLIGHT: Type.Integer({ minimum: 1, default: 8, description: 'Default concurrent generations per tenant.' }),
+  MAX_N: Type.Integer({ minimum: 1, maximum: 10, default: 10, description: 'Default largest n per request.' }),
+  ALLOWED_MODELS: Type.String({ default: '', description: 'Default comma-separated models a tenant may use. Empty: any.' }),
+  ALLOWED_SIZES: Type.String({ default: '', description: 'Default comma-separated sizes a tenant may use. Empty: any.' }),
+  ALLOWED_QUALITIES: Type.String({ default: '', description: 'Default comma-separated qualities a tenant may use. Empty: any.' }),
+  AUTH_FAILURES_MAX: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications allowed per client address per AUTH_FAILURES_WINDOW before 429.' }),
+  AUTH_FAILURES_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Window of AUTH_FAILURES_MAX.' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
   DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),

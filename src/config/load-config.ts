@@ -2,6 +2,8 @@
 // This is the only module that looks at process.env (through its caller passing it in).
 import { Value } from '@sinclair/typebox/value'
 import { EnvSchema, type Env } from './env-schema.js'
+import { durationMs } from './duration.js'
+import type { TenantPolicy } from '../tenants/tenant.js'
 
 export class ConfigError extends Error {
   constructor (message: string) {
@@ -39,6 +41,11 @@ function splitList (value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0)
 }
 
+function optionalList<K extends string> (name: K, value: string): Partial<Record<K, string[]>> {
+  const items = splitList(value)
+  return items.length === 0 ? {} : { [name]: items } as Record<K, string[]>
+}
+
 function toGatewayConfig (env: Env) {
   return {
     host: env.HOST,
@@ -47,6 +54,17 @@ function toGatewayConfig (env: Env) {
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     logLevel: env.LOG_LEVEL,
     apiKeys: splitList(env.API_KEYS),
+    tenantsFile: env.TENANTS_FILE,
+    defaultPolicy: {
+      rateLimit: { max: env.RATE_LIMIT_MAX, timeWindowMs: durationMs(env.RATE_LIMIT_WINDOW) },
+      images: { perMinute: env.IMAGES_PER_MINUTE, perDay: env.IMAGES_PER_DAY },
+      maxInFlight: env.MAX_IN_FLIGHT,
+      maxN: env.MAX_N,
+      ...optionalList('models', env.ALLOWED_MODELS),
+      ...optionalList('sizes', env.ALLOWED_SIZES),
+      ...optionalList('qualities', env.ALLOWED_QUALITIES)
+    } satisfies TenantPolicy,
+    authFailures: { max: env.AUTH_FAILURES_MAX, windowMs: durationMs(env.AUTH_FAILURES_WINDOW) },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     promptMaxLength: env.PROMPT_MAX_LENGTH,
     defaultModel: env.DEFAULT_MODEL,

@@ -1,7 +1,9 @@
 // Resolves the caller's tenant from `Authorization: Bearer <key>` or `x-api-key` before the body is
-// read, so an unauthenticated caller cannot make the gateway parse anything.
+// read, so an unauthenticated caller cannot make the gateway parse anything. Failed attempts are
+// counted per client address and throttled.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import { unauthorized } from '../errors/gateway-error.js'
+import { GatewayError, unauthorized } from '../errors/gateway-error.js'
+import type { AuthFailureThrottle } from '../limits/auth-failures.js'
 import type { KeyDirectory } from '../tenants/key-directory.js'
 import type { Tenant } from '../tenants/tenant.js'
 
@@ -13,7 +15,7 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer +(\S+) *$/i
 
-export function presentedKey (request: FastifyRequest): string | undefined {
+function presentedKey (request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization
   if (authorization !== undefined) {
     const match = BEARER.exec(authorization)
@@ -27,16 +29,30 @@ export function presentedKey (request: FastifyRequest): string | undefined {
   return undefined
 }
 
-export function createAuthenticate (keys: () => KeyDirectory): onRequestAsyncHookHandler {
+function resolveTenant (request: FastifyRequest, keys: KeyDirectory): Tenant {
+  const apiKey = presentedKey(request)
+  if (apiKey === undefined) {
+    throw unauthorized('Missing API key; send it as "Authorization: Bearer <key>" or "x-api-key: <key>".', 'missing_api_key')
+  }
+  const resolution = keys.resolve(apiKey)
+  if (resolution.status === 'expired') {
+    throw unauthorized(`This API key expired at ${resolution.expiresAt.toISOString()}; ask for a new one.`, 'expired_api_key')
+  }
+  if (resolution.status === 'unknown') throw unauthorized('Invalid API key.')
+  return resolution.tenant
+}
+
+export function createAuthenticate (keys: () => KeyDirectory, failures: AuthFailureThrottle): onRequestAsyncHookHandler {
   return async function authenticate (request: FastifyRequest, reply: FastifyReply) {
-    reply.header('www-authenticate', 'Bearer')
-    const apiKey = presentedKey(request)
-    if (apiKey === undefined) {
-      throw unauthorized('Missing API key; send it as "Authorization: Bearer <key>" or "x-api-key: <key>".', 'missing_api_key')
+    await failures.check(request.ip)
+    try {
+      request.tenant = resolveTenant(request, keys())
+    } catch (error) {
+      if (error instanceof GatewayError && error.status === 401) {
+        reply.header('www-authenticate', 'Bearer')
+        await failures.record(request.ip)
+      }
+      throw error
     }
-    const tenant = keys().resolve(apiKey)
-    if (tenant === undefined) throw unauthorized('Invalid API key.')
-    reply.removeHeader('www-authenticate')
-    request.tenant = tenant
   }
 }

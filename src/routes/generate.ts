@@ -1,14 +1,17 @@
 // POST /generate and POST /v1/images/generations: one handler, one contract (OpenAI's
-// images.generate), answered with durable links.
+// images.generate), answered with durable links. Policy and image quota are checked here, before
+// the provider is called; a failed generation gives its quota back.
 import type { FastifyInstance } from 'fastify'
-import type { onRequestAsyncHookHandler } from 'fastify'
 import { generateImages, type GenerationDeps } from '../generation/generate-images.js'
+import type { ImageAdmission } from '../limits/image-admission.js'
 import { ErrorEnvelope } from '../schemas/common.js'
 import { generateRequestSchema, GenerateResponse, type GenerateRequest } from '../schemas/generation.js'
+import { checkPolicy } from '../tenants/check-policy.js'
+import { requireTenant } from './require-tenant.js'
 
 export interface GenerateRouteOptions {
   deps: GenerationDeps
-  authenticate: onRequestAsyncHookHandler
+  admission: ImageAdmission
   promptMaxLength: number
 }
 
@@ -16,23 +19,32 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
   const body = generateRequestSchema(options.promptMaxLength)
   for (const url of ['/generate', '/v1/images/generations']) {
     app.post<{ Body: GenerateRequest }>(url, {
-      onRequest: options.authenticate,
       schema: {
         body,
         response: { 200: GenerateResponse, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope }
       }
     }, async (request) => {
-      const tenant = request.tenant
-      if (tenant === null) throw new Error('authenticate hook did not run')
-      const { response, manifest } = await generateImages(options.deps, { tenant, request: request.body })
+      const tenant = requireTenant(request)
+      const model = request.body.model ?? options.deps.defaultModel
+      const n = request.body.n ?? 1
+      checkPolicy(tenant, { model, n, size: request.body.size, quality: request.body.quality })
+      const admission = await options.admission.admit(tenant, n)
+      let result
+      try {
+        result = await generateImages(options.deps, { tenant, request: { ...request.body, model } })
+      } catch (error) {
+        await admission.release()
+        throw error
+      }
+      await admission.settle(result.manifest.images.length)
       request.log.info({
         tenantId: tenant.id,
-        generationId: manifest.id,
-        model: manifest.model,
-        images: manifest.images.length,
-        upstreamMs: manifest.upstream.latencyMs
+        generationId: result.manifest.id,
+        model,
+        images: result.manifest.images.length,
+        upstreamMs: result.manifest.upstream.latencyMs
       }, 'generation stored')
-      return response
+      return result.response
     })
   }
 }

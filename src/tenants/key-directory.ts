@@ -10,22 +10,32 @@ export function hashKey (apiKey: string): string {
 export interface KeyEntry {
   sha256: string
   tenant: Tenant
+  label?: string
+  expiresAt?: Date
 }
+
+export type KeyResolution =
+  | { status: 'valid', tenant: Tenant }
+  | { status: 'expired', expiresAt: Date }
+  | { status: 'unknown' }
 
 export class KeyDirectory {
-  readonly #byHash: Map<string, Tenant>
+  readonly #byHash: Map<string, KeyEntry>
+  readonly tenants: readonly Tenant[]
 
-  constructor (entries: KeyEntry[]) {
-    this.#byHash = new Map(entries.map((entry) => [entry.sha256, entry.tenant]))
+  constructor (entries: KeyEntry[], tenants: Tenant[]) {
+    this.#byHash = new Map(entries.map((entry) => [entry.sha256, entry]))
+    this.tenants = tenants
   }
 
-  resolve (apiKey: string): Tenant | undefined {
-    return this.#byHash.get(hashKey(apiKey))
+  resolve (apiKey: string, now = new Date()): KeyResolution {
+    const entry = this.#byHash.get(hashKey(apiKey))
+    if (entry === undefined) return { status: 'unknown' }
+    if (entry.expiresAt !== undefined && entry.expiresAt <= now) return { status: 'expired', expiresAt: entry.expiresAt }
+    return { status: 'valid', tenant: entry.tenant }
   }
-}
 
-export const DEFAULT_TENANT: Tenant = { id: 'default', name: 'Default tenant', storagePrefix: 'default' }
-
-export function keyDirectoryFromKeys (apiKeys: string[]): KeyDirectory {
-  return new KeyDirectory(apiKeys.map((apiKey) => ({ sha256: hashKey(apiKey), tenant: DEFAULT_TENANT })))
+  get keyCount (): number {
+    return this.#byHash.size
+  }
 }

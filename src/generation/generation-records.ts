@@ -1,0 +1,49 @@
+// Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
+// tenant's own storage prefix, so another tenant's ids are simply not found.
+import { notFound } from '../errors/gateway-error.js'
+import type { Manifest } from '../schemas/generation.js'
+import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
+import type { Storage } from '../storage/storage.js'
+import type { Tenant } from '../tenants/tenant.js'
+import type { ManifestReader } from './manifest-reader.js'
+
+export interface GenerationPage {
+  manifests: Manifest[]
+  hasMore: boolean
+}
+
+export class GenerationRecords {
+  readonly #storage: Storage
+  readonly #manifests: ManifestReader
+
+  constructor (storage: Storage, manifests: ManifestReader) {
+    this.#storage = storage
+    this.#manifests = manifests
+  }
+
+  async get (tenant: Tenant, generationId: string): Promise<Manifest> {
+    if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
+    const manifest = await this.#manifests.read(tenant.storagePrefix, generationId)
+    if (manifest === undefined) throw notFound('No such generation.')
+    return manifest
+  }
+
+  /** Newest first (generation ids sort that way). Generations without a manifest are skipped. */
+  async list (tenant: Tenant, limit: number, after?: string): Promise<GenerationPage> {
+    if (after !== undefined && !GENERATION_ID.test(after)) return { manifests: [], hasMore: false }
+    const folders = await this.#storage.listFolders(`${tenant.storagePrefix}/`, { limit, startAfter: after })
+    const manifests = await Promise.all(folders.names
+      .filter((name) => GENERATION_ID.test(name))
+      .map((name) => this.#manifests.read(tenant.storagePrefix, name)))
+    return { manifests: manifests.filter((manifest) => manifest !== undefined), hasMore: folders.truncated }
+  }
+
+  /** Unpublishes first (the manifest), then removes every object of the generation. */
+  async delete (tenant: Tenant, generationId: string): Promise<void> {
+    await this.get(tenant, generationId)
+    await this.#storage.delete([manifestKey(tenant.storagePrefix, generationId)])
+    this.#manifests.forget(tenant.storagePrefix, generationId)
+    const leftovers = await this.#storage.list(`${tenant.storagePrefix}/${generationId}/`)
+    await this.#storage.delete(leftovers)
+  }
+}

@@ -1,0 +1,28 @@
+// Request-rate limits per tenant with @fastify/rate-limit: keyed by tenant id, each tenant's own
+// max and window, checked after authentication and before the body is parsed. Over the limit, the
+// plugin throws our GatewayError so the answer is the OpenAI envelope.
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError } from '../errors/gateway-error.js'
+import type { Tenant } from '../tenants/tenant.js'
+
+function tenantOf (request: FastifyRequest): Tenant {
+  if (request.tenant === null) throw new Error('rate limit ran before authentication')
+  return request.tenant
+}
+
+export async function registerTenantRateLimit (scope: FastifyInstance): Promise<void> {
+  await scope.register(rateLimit, {
+    global: true,
+    hook: 'preParsing',
+    keyGenerator: (request) => `tenant:${tenantOf(request).id}`,
+    max: (request) => tenantOf(request).policy.rateLimit.max,
+    timeWindow: (request) => tenantOf(request).policy.rateLimit.timeWindowMs,
+    errorResponseBuilder: (request, context) => new GatewayError({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      message: `Rate limit reached for tenant ${tenantOf(request).id}: ${context.max} requests per window; retry in ${context.after}.`
+    })
+  })
+}
