@@ -53,6 +53,8 @@ export function buildApp (services: AppServices): FastifyInstance {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(typeboxValidatorCompiler)
+  // Fastify also parses text/plain by default; this API speaks JSON only (anything else is a 415).
+  app.removeContentTypeParser('text/plain')
   app.decorateRequest('tenant', null)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)

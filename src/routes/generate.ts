@@ -6,7 +6,7 @@ import { generateImages, type GenerationDeps } from '../generation/generate-imag
 import type { ImageAdmission } from '../limits/image-admission.js'
 import { ErrorEnvelope } from '../schemas/common.js'
 import { generateRequestSchema, GenerateResponse, type GenerateRequest } from '../schemas/generation.js'
-import { checkPolicy } from '../tenants/check-policy.js'
+import { applyPolicy } from '../tenants/check-policy.js'
 import { requireTenant } from './require-tenant.js'
 
 export interface GenerateRouteOptions {
@@ -25,13 +25,16 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       }
     }, async (request) => {
       const tenant = requireTenant(request)
-      const model = request.body.model ?? options.deps.defaultModel
-      const n = request.body.n ?? 1
-      checkPolicy(tenant, { model, n, size: request.body.size, quality: request.body.quality })
-      const admission = await options.admission.admit(tenant, n)
+      const allowed = applyPolicy(tenant, {
+        model: request.body.model ?? options.deps.defaultModel,
+        n: request.body.n ?? 1,
+        size: request.body.size,
+        quality: request.body.quality
+      })
+      const admission = await options.admission.admit(tenant, allowed.n)
       let result
       try {
-        result = await generateImages(options.deps, { tenant, request: { ...request.body, model } })
+        result = await generateImages(options.deps, { tenant, request: { ...request.body, ...allowed } })
       } catch (error) {
         await admission.release()
         throw error
@@ -40,7 +43,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       request.log.info({
         tenantId: tenant.id,
         generationId: result.manifest.id,
-        model,
+        model: allowed.model,
         images: result.manifest.images.length,
         upstreamMs: result.manifest.upstream.latencyMs
       }, 'generation stored')

@@ -1,5 +1,7 @@
 // A tenant may be limited to some models, sizes, qualities and a largest n. A request outside its
-// policy is a 403 that names the field and lists what is allowed.
+// policy is a 403 that names the field and lists what is allowed. A request that leaves out a
+// restricted size or quality gets the first allowed value, sent to the provider explicitly, rather
+// than the provider's default, which the policy may not allow.
 import { GatewayError } from '../errors/gateway-error.js'
 import type { Tenant } from './tenant.js'
 
@@ -20,7 +22,7 @@ function forbidden (tenant: Tenant, param: string, value: string | number, allow
   })
 }
 
-export function checkPolicy (tenant: Tenant, subject: PolicySubject): void {
+export function applyPolicy (tenant: Tenant, subject: PolicySubject): PolicySubject {
   const { policy } = tenant
   if (policy.models !== undefined && !policy.models.includes(subject.model)) {
     throw forbidden(tenant, 'model', subject.model, policy.models.join(', '))
@@ -28,14 +30,13 @@ export function checkPolicy (tenant: Tenant, subject: PolicySubject): void {
   if (subject.n > policy.maxN) {
     throw forbidden(tenant, 'n', subject.n, `1 to ${policy.maxN}`)
   }
-  // An omitted size or quality means the provider's default, which a tenant limited to some values
-  // could not predict: treat it as "auto".
-  const size = subject.size ?? 'auto'
-  if (policy.sizes !== undefined && !policy.sizes.includes(size)) {
+  const size = subject.size ?? policy.sizes?.[0]
+  if (policy.sizes !== undefined && size !== undefined && !policy.sizes.includes(size)) {
     throw forbidden(tenant, 'size', size, policy.sizes.join(', '))
   }
-  const quality = subject.quality ?? 'auto'
-  if (policy.qualities !== undefined && !policy.qualities.includes(quality)) {
+  const quality = subject.quality ?? policy.qualities?.[0]
+  if (policy.qualities !== undefined && quality !== undefined && !policy.qualities.includes(quality)) {
     throw forbidden(tenant, 'quality', quality, policy.qualities.join(', '))
   }
+  return { ...subject, ...(size !== undefined ? { size } : {}), ...(quality !== undefined ? { quality } : {}) }
 }

@@ -44,6 +44,15 @@ t.test('a model, size, quality or n outside the tenant policy is a 403 naming th
   t.equal(other.status, 200, 'the other tenant is not restricted')
 })
 
+t.test('a restricted size or quality left out gets the first allowed value, not the provider default', async (t) => {
+  const env = await twoTenants(t)
+  const response = await env.post('/generate', { prompt: 'defaults', model: 'gpt-image-1-mini' }, as(GLOBEX))
+  t.equal(response.status, 200)
+  const sent = env.simulator.lastRequestBodies.at(-1) as { size?: string, quality?: string }
+  t.equal(sent.size, '1024x1024')
+  t.equal(sent.quality, 'low')
+})
+
 t.test('each tenant stores under its own prefix', async (t) => {
   const env = await twoTenants(t)
   await env.post('/generate', { prompt: 'a' }, as(ACME))
