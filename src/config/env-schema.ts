@@ -30,7 +30,7 @@ export const EnvSchema = Type.Object({
   MAX_N: Type.Integer({ minimum: 1, maximum: 10, default: 10, description: 'Default largest n per request.' }),
   ALLOWED_MODELS: Type.String({ default: '', description: 'Default comma-separated models a tenant may use. Empty: any.' }),
   ALLOWED_SIZES: Type.String({ default: '', description: 'Default comma-separated sizes a tenant may use. Empty: any.' }),
-  ALLOWED_QUALITIES: Type.String({ default: '', description: 'Default comma-separated qualities a tenant may use. Empty: any.' }),
+  ALLOWED_QUALITIES: Type.String({ default: '', pattern: '^((auto|low|medium|high|standard|hd)(\\s*,\\s*(auto|low|medium|high|standard|hd))*)?$', description: 'Default comma-separated qualities a tenant may use (auto, low, medium, high, standard, hd). Empty: any.' }),
   AUTH_FAILURES_MAX: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications allowed per client address per AUTH_FAILURES_WINDOW before 429.' }),
   AUTH_FAILURES_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Window of AUTH_FAILURES_MAX.' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
@@ -57,6 +57,7 @@ export const EnvSchema = Type.Object({
     description: 'Comma-separated extra hosts image URLs may be downloaded from. The upstream base URL\'s host is always allowed.'
   }),
   SIMULATOR_URL_TTL_SECONDS: Type.Integer({ minimum: 1, default: 3600, description: 'Lifetime of image URLs issued by the built-in simulator.' }),
+  SIMULATOR_LATENCY_MS: Type.Integer({ minimum: 0, default: 0, description: 'Delay the built-in simulator adds to every generation (to feel a real provider\'s pace).' }),
   SHUTDOWN_GRACE_MS: Milliseconds(190000, 'On SIGTERM/SIGINT, how long in-flight requests may run before the process exits.')
 })
 

@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value'
 import { EnvSchema, type Env } from './env-schema.js'
 import { durationMs } from './duration.js'
 import type { TenantPolicy } from '../tenants/tenant.js'
+import type { Quality } from '../schemas/generation.js'
 
 export class ConfigError extends Error {
   constructor (message: string) {
@@ -62,7 +63,7 @@ function toGatewayConfig (env: Env) {
       maxN: env.MAX_N,
       ...optionalList('models', env.ALLOWED_MODELS),
       ...optionalList('sizes', env.ALLOWED_SIZES),
-      ...optionalList('qualities', env.ALLOWED_QUALITIES)
+      ...optionalList('qualities', env.ALLOWED_QUALITIES) as { qualities?: Quality[] }
     } satisfies TenantPolicy,
     authFailures: { max: env.AUTH_FAILURES_MAX, windowMs: durationMs(env.AUTH_FAILURES_WINDOW) },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
@@ -84,7 +85,8 @@ function toGatewayConfig (env: Env) {
       downloadHosts: splitList(env.UPSTREAM_DOWNLOAD_HOSTS)
     },
     simulator: {
-      urlTtlMs: env.SIMULATOR_URL_TTL_SECONDS * 1000
+      urlTtlMs: env.SIMULATOR_URL_TTL_SECONDS * 1000,
+      latencyMs: env.SIMULATOR_LATENCY_MS
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS
   }

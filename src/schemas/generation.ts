@@ -6,6 +6,7 @@ const literals = <T extends string>(values: readonly T[], options: object = {}) 
   Type.Union(values.map((value) => Type.Literal(value)), options)
 
 export const QUALITIES = ['auto', 'low', 'medium', 'high', 'standard', 'hd'] as const
+export type Quality = typeof QUALITIES[number]
 export const NAMED_SIZES = ['auto', '256x256', '512x512', '1024x1024', '1536x1024', '1024x1536', '1792x1024', '1024x1792'] as const
 
 // Any WxH is accepted for models such as gpt-image-2 (both sides multiples of 16, up to 3840);

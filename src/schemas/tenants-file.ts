@@ -1,6 +1,7 @@
 // The tenants file (TENANTS_FILE, YAML or JSON): who may call, with which keys (as sha256 digests
 // only), and under which policy. Anything a tenant leaves out takes the global default from env.
 import { Type, type Static } from '@sinclair/typebox'
+import { QUALITIES } from './generation.js'
 
 const Duration = Type.Union([
   Type.Integer({ minimum: 1, description: 'milliseconds' }),
@@ -28,7 +29,7 @@ export const TenantPolicySchema = Type.Object({
   maxInFlight: Type.Optional(Type.Integer({ minimum: 1 })),
   models: Type.Optional(List),
   sizes: Type.Optional(List),
-  qualities: Type.Optional(List),
+  qualities: Type.Optional(Type.Array(Type.Union(QUALITIES.map((quality) => Type.Literal(quality))), { minItems: 1 })),
   maxN: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 }))
 }, { additionalProperties: false })
 

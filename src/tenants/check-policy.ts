@@ -3,13 +3,14 @@
 // restricted size or quality gets the first allowed value, sent to the provider explicitly, rather
 // than the provider's default, which the policy may not allow.
 import { GatewayError } from '../errors/gateway-error.js'
+import type { Quality } from '../schemas/generation.js'
 import type { Tenant } from './tenant.js'
 
 export interface PolicySubject {
   model: string
   n: number
   size?: string
-  quality?: string
+  quality?: Quality
 }
 
 function forbidden (tenant: Tenant, param: string, value: string | number, allowed: string): GatewayError {

@@ -96,6 +96,6 @@ function toTenant (entry: TenantEntry, defaults: TenantPolicy, filePath: string)
   return { id: entry.id, name: entry.name ?? entry.id, storagePrefix: entry.storagePrefix ?? entry.id, policy }
 }
 
-function pick<K extends 'models' | 'sizes' | 'qualities'> (name: K, values: string[] | undefined): Partial<Record<K, string[]>> {
-  return values === undefined ? {} : { [name]: values } as Record<K, string[]>
+function pick<K extends 'models' | 'sizes' | 'qualities', V> (name: K, values: V[] | undefined): Partial<Record<K, V[]>> {
+  return values === undefined ? {} : { [name]: values } as Record<K, V[]>
 }

@@ -1,3 +1,5 @@
+import type { Quality } from '../schemas/generation.js'
+
 // Who is calling: the tenant an API key belongs to, and the policy it runs under (every value
 // resolved: a tenant's own, or else the global default).
 export interface TenantPolicy {
@@ -7,7 +9,7 @@ export interface TenantPolicy {
   /** Allowed values; undefined means any. */
   models?: string[]
   sizes?: string[]
-  qualities?: string[]
+  qualities?: Quality[]
   maxN: number
 }
 
