@@ -3,6 +3,7 @@
 // and faults can be injected by code, by header (x-sim-fault) or by HTTP (/_sim/faults).
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { setTimeout as delay } from 'node:timers/promises'
 import type { AddressInfo } from 'node:net'
 import { FaultQueue, parseFault, type SimulatorFault } from './faults.js'
 import { makeImages, readRequest, SimulatorInputError, usageFor } from './generation.js'
@@ -52,7 +53,6 @@ async function readBody (request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function startSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const faults = new FaultQueue()
@@ -60,6 +60,9 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
   const kind = options.imageKind ?? 'pattern'
   let latencyMs = options.latencyMs ?? 0
   let baseUrl = ''
+  // Delays end when the simulator closes, so a held request never keeps the process alive.
+  const closing = new AbortController()
+  const sleep = (ms: number) => delay(ms, undefined, { signal: closing.signal })
 
   const simulator: Simulator = {
     url: '',
@@ -78,6 +81,7 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
       simulator.lastRequestHeaders.length = 0
     },
     close: async () => {
+      closing.abort()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }

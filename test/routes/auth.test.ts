@@ -70,3 +70,14 @@ t.test('health probes need no key', async (t) => {
   t.equal(ready.status, 200)
   t.same(await ready.json(), { status: 'ready', checks: { storage: 'ok' } })
 })
+
+t.test('a plain caller x-request-id is echoed; a hostile one is replaced', async (t) => {
+  const env = await startTestGateway(t)
+  const echoed = await fetch(`${env.url}/healthz`, { headers: { 'x-request-id': 'caller-id-42' } })
+  t.equal(echoed.headers.get('x-request-id'), 'caller-id-42')
+  const replaced = await fetch(`${env.url}/healthz`, { headers: { 'x-request-id': 'evil\tid with spaces' } })
+  t.match(replaced.headers.get('x-request-id'), /^[0-9a-f-]{36}$/)
+  const failed = await post(env.url, { 'x-request-id': 'failing-call-1' })
+  t.equal(failed.headers.get('x-request-id'), 'failing-call-1', 'error answers carry it too')
+  t.ok(env.logLines.some((line) => line.includes('"reqId":"failing-call-1"')), 'and the logs carry it')
+})
