@@ -1,5 +1,7 @@
 // Prints the README's configuration table from the environment schema, so the two never disagree.
-// `npm run config-table` prints it; a test fails when the README's copy is stale.
+// `npm run config-table` prints it, `-- --write` replaces it in README.md; a test fails when the
+// README's copy is stale.
+import { readFileSync, writeFileSync } from 'node:fs'
 import { EnvSchema } from '../src/config/env-schema.js'
 
 export function configTable (): string {
@@ -12,5 +14,12 @@ export function configTable (): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(configTable())
+  if (process.argv.includes('--write')) {
+    const readme = readFileSync('README.md', 'utf8')
+    const start = readme.indexOf('| Variable | Default | Meaning |')
+    const end = readme.indexOf('\n\n', start)
+    writeFileSync('README.md', `${readme.slice(0, start)}${configTable()}${readme.slice(end)}`)
+  } else {
+    console.log(configTable())
+  }
 }

@@ -17,6 +17,7 @@ import { generationRoutes } from './routes/generations.js'
 import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
 import { usageRoutes } from './routes/usage.js'
+import { createLinkBuilder } from './storage/links.js'
 import type { Storage } from './storage/storage.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { Upstream } from './upstream/upstream.js'
@@ -61,13 +62,13 @@ export function buildApp (services: AppServices): FastifyInstance {
   })
   app.register(errorHandler)
 
-  const baseUrl = (): string => config.publicBaseUrl ?? listeningBaseUrl(app, config.host)
+  const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   const manifests = new ManifestReader(services.storage)
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
 
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage })
-  app.register(imageRoutes, { storage: services.storage, manifests })
+  app.register(imageRoutes, { storage: services.storage, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
@@ -79,7 +80,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       deps: {
         upstream: services.upstream,
         storage: services.storage,
-        baseUrl,
+        linkTo,
         defaultModel: config.defaultModel,
         download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
       }

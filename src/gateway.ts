@@ -6,7 +6,8 @@ import { pino } from 'pino'
 import { buildApp, REDACTED_LOG_PATHS } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
 import { startSimulator, type Simulator } from './simulator/index.js'
-import { LocalStorage } from './storage/local-storage.js'
+import { sweepOrphans } from './generation/orphan-sweeper.js'
+import { createStorage } from './storage/create-storage.js'
 import { MemoryLimitStore } from './limits/memory-limit-store.js'
 import { defaultTenantDirectory, loadTenantsFile } from './tenants/load-tenants.js'
 import { TenantRegistry } from './tenants/tenant-registry.js'
@@ -30,8 +31,7 @@ export interface StartOptions {
 
 export async function startGateway ({ config, loggerInstance }: StartOptions): Promise<RunningGateway> {
   const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
-  const storage = new LocalStorage({ rootDir: config.storage.dataDir, fsync: config.storage.fsync })
-  await storage.init()
+  const storage = await createStorage(config.storage)
 
   // A tenants file is read strictly at start (a broken file stops the process); later reloads that
   // fail keep the tenants in force.
@@ -60,6 +60,15 @@ export async function startGateway ({ config, loggerInstance }: StartOptions): P
     await simulator?.close()
     throw error
   }
+  const orphanSweeper = config.orphanSweepMs > 0
+    ? setInterval(() => {
+      sweepOrphans(storage, { prefixes: tenants.current.tenants.map((tenant) => tenant.storagePrefix), minAgeMs: 15 * 60_000, lookbackMs: 48 * 3_600_000 }).then(
+        (removed) => { if (removed.length > 0) logger.warn({ removed: removed.length }, 'removed generations that had no manifest') },
+        (error: unknown) => { logger.warn({ err: error }, 'orphan sweep failed; will retry') })
+    }, config.orphanSweepMs)
+    : undefined
+  orphanSweeper?.unref()
+
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -71,16 +80,17 @@ export async function startGateway ({ config, loggerInstance }: StartOptions): P
     simulator,
     tenants,
     async close () {
+      clearInterval(orphanSweeper)
       tenants.close()
       // Node closes idle keep-alive connections once, when closing starts; connections whose last
       // response was still finishing then would linger until their keep-alive timeout. Sweep
       // again while in-flight requests drain.
       const closing = app.close()
-      const sweeper = setInterval(() => app.server.closeIdleConnections(), 200)
+      const idleSweeper = setInterval(() => app.server.closeIdleConnections(), 200)
       try {
         await closing
       } finally {
-        clearInterval(sweeper)
+        clearInterval(idleSweeper)
       }
       await limitStore.close()
       await simulator?.close()

@@ -36,9 +36,21 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
   DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),
-  STORAGE_DRIVER: Type.Union([Type.Literal('local')], { default: 'local', description: 'Where images are stored: local.' }),
+  STORAGE_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local', description: 'Where images are stored: local (DATA_DIR) or s3 (any S3-compatible bucket).' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Root directory of the local storage driver.' }),
   STORAGE_FSYNC: Type.Boolean({ default: true, description: 'fsync each image file before it is renamed into place (durable across power loss).' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3, description: 'Bucket (required with STORAGE_DRIVER=s3).' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Bucket region (R2: auto).' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Endpoint for S3-compatible stores (MinIO, R2). Unset: AWS. Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the container/instance role.' })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'Path-style URLs (bucket in the path), needed by MinIO and most self-hosted stores.' }),
+  S3_REQUEST_TIMEOUT_MS: Milliseconds(15000, 'Timeout of one S3 request.'),
+  LINK_MODE: Type.Union([Type.Literal('gateway'), Type.Literal('redirect'), Type.Literal('public')], {
+    default: 'gateway',
+    description: 'Durable links: gateway (served by the gateway, any driver), redirect (gateway link answering 302 to a fresh presigned URL; s3 only), public (links point at STORAGE_PUBLIC_URL directly).'
+  }),
+  STORAGE_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of a public bucket or CDN serving the storage keys (LINK_MODE=public).' })),
+  PRESIGN_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 604800, default: 300, description: 'Lifetime of the presigned URLs LINK_MODE=redirect answers with (the link itself never expires).' }),
+  ORPHAN_SWEEP_MINUTES: Type.Integer({ minimum: 0, default: 60, description: 'How often generations left without a manifest (crash mid-write) are deleted; 0 turns the sweep off.' }),
   UPSTREAM_BASE_URL: Type.Optional(Type.String({
     pattern: '^https?://[^\\s]+$',
     description: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1. Unset: the built-in simulator is started and used.'

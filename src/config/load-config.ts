@@ -35,7 +35,22 @@ export function parseEnv (source: EnvSource): Env {
     const meaning = property?.description !== undefined ? ` (${property.description})` : ''
     throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(picked[name] ?? '')}: ${firstError.message}${meaning}`)
   }
-  return withDefaults as Env
+  const env = withDefaults as Env
+  checkCombinations(env)
+  return env
+}
+
+// Rules that span variables, stated as errors naming the variable to set.
+function checkCombinations (env: Env): void {
+  if (env.STORAGE_DRIVER === 's3' && env.S3_BUCKET === undefined) {
+    throw new ConfigError('Invalid environment variable S3_BUCKET="": required when STORAGE_DRIVER=s3')
+  }
+  if (env.LINK_MODE === 'redirect' && env.STORAGE_DRIVER !== 's3') {
+    throw new ConfigError(`Invalid environment variable LINK_MODE="redirect": needs STORAGE_DRIVER=s3 (it redirects to presigned bucket URLs)`)
+  }
+  if (env.LINK_MODE === 'public' && env.STORAGE_PUBLIC_URL === undefined) {
+    throw new ConfigError('Invalid environment variable STORAGE_PUBLIC_URL="": required when LINK_MODE=public')
+  }
 }
 
 function splitList (value: string): string[] {
@@ -70,9 +85,22 @@ function toGatewayConfig (env: Env) {
     promptMaxLength: env.PROMPT_MAX_LENGTH,
     defaultModel: env.DEFAULT_MODEL,
     storage: {
-      driver: env.STORAGE_DRIVER,
+      driver: env.STORAGE_DRIVER as 'local' | 's3',
       dataDir: env.DATA_DIR,
-      fsync: env.STORAGE_FSYNC
+      fsync: env.STORAGE_FSYNC,
+      s3: {
+        bucket: env.S3_BUCKET ?? '',
+        region: env.S3_REGION,
+        endpoint: env.S3_ENDPOINT,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        requestTimeoutMs: env.S3_REQUEST_TIMEOUT_MS
+      }
+    },
+    orphanSweepMs: env.ORPHAN_SWEEP_MINUTES * 60_000,
+    links: {
+      mode: env.LINK_MODE as 'gateway' | 'redirect' | 'public',
+      storagePublicUrl: env.STORAGE_PUBLIC_URL?.replace(/\/+$/, ''),
+      presignTtlSeconds: env.PRESIGN_TTL_SECONDS
     },
     upstream: {
       baseUrl: env.UPSTREAM_BASE_URL,

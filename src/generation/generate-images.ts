@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { upstreamFailed } from '../errors/gateway-error.js'
 import { inspectImage, NotAnImageError } from '../images/inspect-image.js'
 import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
-import { durableUrl } from '../storage/links.js'
+import type { LinkBuilder } from '../storage/links.js'
 import { imageKey, manifestKey, newGenerationId } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 import type { Tenant } from '../tenants/tenant.js'
@@ -15,7 +15,7 @@ import { writeGeneration } from './write-generation.js'
 export interface GenerationDeps {
   upstream: Upstream
   storage: Storage
-  baseUrl: () => string
+  linkTo: LinkBuilder
   defaultModel: string
   download: { timeoutMs: number, maxBytes: number }
 }
@@ -44,7 +44,6 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
   })
 
   const generationId = newGenerationId()
-  const baseUrl = deps.baseUrl()
   const images: ManifestImage[] = collected.map((image, index) => {
     let facts
     try {
@@ -59,7 +58,7 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     return {
       index,
       key,
-      url: durableUrl(baseUrl, key),
+      url: deps.linkTo(key),
       bytes: image.bytes.length,
       sha256: createHash('sha256').update(image.bytes).digest('hex'),
       contentType: facts.contentType,

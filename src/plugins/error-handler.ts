@@ -2,7 +2,8 @@
 // {"error": {message, type, param, code}} with the right status and headers.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { GatewayError, notFound } from '../errors/gateway-error.js'
+import { GatewayError, notFound, storageUnavailable } from '../errors/gateway-error.js'
+import { StorageError } from '../storage/storage.js'
 import type { FieldError } from '../validation/typebox-validator.js'
 
 function fromFastifyError (error: FastifyError): GatewayError | undefined {
@@ -33,6 +34,7 @@ function fromFastifyError (error: FastifyError): GatewayError | undefined {
 
 function toGatewayError (error: FastifyError | GatewayError): GatewayError {
   if (error instanceof GatewayError) return error
+  if (error instanceof StorageError) return storageUnavailable('Storage is unavailable; try again shortly.', error)
   const known = fromFastifyError(error)
   if (known !== undefined) return known
   const status = error.statusCode ?? 500

@@ -11,6 +11,8 @@ import { decideRange, etagMatches } from './http-range.js'
 export interface ImageRouteOptions {
   storage: Storage
   manifests: ManifestReader
+  /** Set in LINK_MODE=redirect: answer 302 to a presigned URL of this lifetime instead of streaming. */
+  redirectTtlSeconds?: number
 }
 
 interface ImageParams {
@@ -30,6 +32,11 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     const image = manifest?.images.find((candidate) => candidate.key === key)
     if (image === undefined) throw notFound('No such image.')
 
+    if (options.redirectTtlSeconds !== undefined && options.storage.presignedGetUrl !== undefined) {
+      const target = await options.storage.presignedGetUrl(key, options.redirectTtlSeconds)
+      // The redirect may be cached only while its target is valid; the link itself never expires.
+      return reply.header('cache-control', `private, max-age=${Math.max(0, options.redirectTtlSeconds - 30)}`).redirect(target, 302)
+    }
     const etag = `"${image.sha256}"`
     reply.header('etag', etag).header('cache-control', IMMUTABLE).header('accept-ranges', 'bytes')
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()

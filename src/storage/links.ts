@@ -1,8 +1,16 @@
-// Durable links: a stable URL per stored image, served by the gateway's /images route.
+// Durable links: the stable URL each stored image is answered with. In `gateway` and `redirect`
+// modes the link is the gateway's /images route (which streams the object, or redirects to a fresh
+// presigned URL); in `public` mode it points at a public bucket or CDN serving the same keys.
 export const IMAGE_ROUTE_PREFIX = '/images/'
 
-export type BaseUrlSource = () => string
+export type LinkMode = 'gateway' | 'redirect' | 'public'
 
-export function durableUrl (baseUrl: string, key: string): string {
-  return `${baseUrl}${IMAGE_ROUTE_PREFIX}${key}`
+export type LinkBuilder = (key: string) => string
+
+export function createLinkBuilder (mode: LinkMode, gatewayBaseUrl: () => string, storagePublicUrl?: string): LinkBuilder {
+  if (mode === 'public') {
+    if (storagePublicUrl === undefined) throw new Error('LINK_MODE=public needs STORAGE_PUBLIC_URL')
+    return (key) => `${storagePublicUrl}/${key}`
+  }
+  return (key) => `${gatewayBaseUrl()}${IMAGE_ROUTE_PREFIX}${key}`
 }

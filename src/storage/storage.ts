@@ -50,9 +50,11 @@ export interface Storage {
   list(prefix: string): Promise<string[]>
   /**
    * The names of the "folders" directly under a prefix ending in '/' (S3: common prefixes with
-   * delimiter '/'), in ascending order, a page at a time, starting after the name `startAfter`.
+   * delimiter '/'), ascending, a page at a time, after the name `startAfter`.
    */
   listFolders(prefix: string, page: FolderPage): Promise<FolderListing>
+  /** A time-limited URL fetching the object straight from the backend, where the backend has them. */
+  presignedGetUrl?(key: string, expiresInSeconds: number): Promise<string>
   /** Throws when the backend cannot currently store objects. */
   checkReady(): Promise<void>
   close(): Promise<void>
@@ -62,8 +64,23 @@ export interface Storage {
 // read or write outside the storage root.
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 
+export class UnsafeKeyError extends Error {
+  constructor (key: string) {
+    super(`Unsafe storage key: ${JSON.stringify(key)}`)
+    this.name = 'UnsafeKeyError'
+  }
+}
+
 export function assertSafeKey (key: string): void {
   const segments = key.split('/')
   const safe = segments.length > 0 && segments.every((segment) => SEGMENT.test(segment) && !segment.includes('..'))
-  if (!safe) throw new Error(`Unsafe storage key: ${JSON.stringify(key)}`)
+  if (!safe) throw new UnsafeKeyError(key)
+}
+
+/** The backend failed (unreachable, denied, disk error): the caller gets a 503, not a 500. */
+export class StorageError extends Error {
+  constructor (operation: string, cause: unknown) {
+    super(`storage ${operation} failed: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`, { cause })
+    this.name = 'StorageError'
+  }
 }

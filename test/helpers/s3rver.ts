@@ -21,6 +21,9 @@ export async function startS3rver (t: Teardown, bucket = 'test-bucket'): Promise
   const { port } = await server.run()
   let running = true
   const endpoint = `http://127.0.0.1:${port}`
+  // The gateway takes credentials from the standard AWS chain, as in production; s3rver's are fixed.
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER'
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER'
   t.teardown(async () => { if (running) await server.close() })
   return {
     endpoint,
@@ -40,9 +43,7 @@ export async function startS3rver (t: Teardown, bucket = 'test-bucket'): Promise
       S3_BUCKET: bucket,
       S3_REGION: 'us-east-1',
       S3_ENDPOINT: endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER'
+      S3_FORCE_PATH_STYLE: 'true'
     },
     storage (overrides = {}) {
       const storage = new S3Storage({

@@ -1,0 +1,43 @@
+// Removes generations that never got their manifest: images written before a crash, or left when
+// storage failed and the clean-up failed too. Nobody can see them (no manifest, no listing, no
+// link), so they are only wasted space. A generation younger than `minAgeMs` may still be being
+// written and is left alone; one older than `lookbackMs` was judged by an earlier sweep.
+import { generationTime, GENERATION_ID, manifestKey } from '../storage/object-keys.js'
+import type { Storage } from '../storage/storage.js'
+
+export interface SweepOptions {
+  /** The tenants' storage prefixes to look under. */
+  prefixes: string[]
+  minAgeMs: number
+  lookbackMs: number
+  now?: number
+}
+
+const PAGE = 200
+
+export async function sweepOrphans (storage: Storage, options: SweepOptions): Promise<string[]> {
+  const now = options.now ?? Date.now()
+  const removed: string[] = []
+  for (const prefix of options.prefixes) {
+    let startAfter: string | undefined
+    for (;;) {
+      const page = await storage.listFolders(`${prefix}/`, { limit: PAGE, startAfter })
+      let reachedOld = false
+      for (const generationId of page.names) {
+        if (!GENERATION_ID.test(generationId)) continue
+        const age = now - generationTime(generationId).getTime()
+        if (age > options.lookbackMs) {
+          reachedOld = true // ids sort newest first: everything after this is older still
+          break
+        }
+        if (age < options.minAgeMs) continue
+        if (await storage.stat(manifestKey(prefix, generationId)) !== undefined) continue
+        await storage.delete(await storage.list(`${prefix}/${generationId}/`))
+        removed.push(`${prefix}/${generationId}`)
+      }
+      if (reachedOld || !page.truncated || page.names.length === 0) break
+      startAfter = page.names.at(-1)
+    }
+  }
+  return removed
+}
