@@ -20,12 +20,12 @@ import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Storage } from './storage/storage.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
-import type { Upstream } from './upstream/upstream.js'
+import type { UpstreamRouter } from './upstream/upstream-router.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
 
 export interface AppServices {
   config: GatewayConfig
-  upstream: Upstream
+  router: UpstreamRouter
   storage: Storage
   keys: () => KeyDirectory
   limitStore: LimitStore
@@ -78,10 +78,11 @@ export function buildApp (services: AppServices): FastifyInstance {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore),
       deps: {
-        upstream: services.upstream,
+        router: services.router,
         storage: services.storage,
         linkTo,
         defaultModel: config.defaultModel,
+        deadlineMs: config.resilience.deadlineMs,
         download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
       }
     })

@@ -15,7 +15,7 @@ async function main (): Promise<void> {
     throw error
   }
 
-  const gateway = await startGateway({ config })
+  const gateway = await startGateway({ config, env: process.env })
   const log = gateway.app.log
   if (gateway.devKey !== undefined) {
     // Printed, not logged: log pipelines must never carry keys.

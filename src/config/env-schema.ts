@@ -56,6 +56,10 @@ export const EnvSchema = Type.Object({
     description: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1. Unset: the built-in simulator is started and used.'
   })),
   UPSTREAM_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key sent to the upstream provider.' })),
+  UPSTREAMS_FILE: Type.Optional(Type.String({ minLength: 1, description: 'YAML or JSON file of named upstreams and model routes with fallbacks (docs/upstreams.md). Unset: one upstream from the UPSTREAM_* variables.' })),
+  UPSTREAM_DEADLINE_MS: Milliseconds(300000, 'Overall time limit of one generation across attempts, retries and fallbacks; past it the answer is 504.'),
+  BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'Consecutive failed calls after which an upstream is skipped (circuit open).' }),
+  BREAKER_COOLDOWN_MS: Milliseconds(30000, 'How long an open circuit skips its upstream before one probe call is let through.'),
   UPSTREAM_TIMEOUT_MS: Milliseconds(180000, 'Timeout of one upstream attempt (image models can take minutes).'),
   UPSTREAM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10, default: 2, description: 'Retries of the openai SDK on connection errors, 408, 409, 429 and 5xx.' }),
   UPSTREAM_RESPONSE_FORMAT: Type.Union(['auto', 'b64_json', 'url', 'omit'].map((format) => Type.Literal(format)), {

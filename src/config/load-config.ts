@@ -102,6 +102,12 @@ function toGatewayConfig (env: Env) {
       storagePublicUrl: env.STORAGE_PUBLIC_URL?.replace(/\/+$/, ''),
       presignTtlSeconds: env.PRESIGN_TTL_SECONDS
     },
+    upstreamsFile: env.UPSTREAMS_FILE,
+    resilience: {
+      deadlineMs: env.UPSTREAM_DEADLINE_MS,
+      breakerFailures: env.BREAKER_FAILURES,
+      breakerCooldownMs: env.BREAKER_COOLDOWN_MS
+    },
     upstream: {
       baseUrl: env.UPSTREAM_BASE_URL,
       apiKey: env.UPSTREAM_API_KEY,

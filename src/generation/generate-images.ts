@@ -1,22 +1,21 @@
 // The use case: a validated request from a tenant → images from the provider → verified, stored
 // bytes and a manifest → the OpenAI-shaped answer with durable links. No HTTP in here.
 import { createHash } from 'node:crypto'
-import { upstreamFailed } from '../errors/gateway-error.js'
-import { inspectImage, NotAnImageError } from '../images/inspect-image.js'
 import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
 import type { LinkBuilder } from '../storage/links.js'
 import { imageKey, manifestKey, newGenerationId } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 import type { Tenant } from '../tenants/tenant.js'
-import { collectImageBytes } from './collect-image-bytes.js'
-import type { Upstream } from '../upstream/upstream.js'
+import type { UpstreamRouter } from '../upstream/upstream-router.js'
+import { obtainImages } from './obtain-images.js'
 import { writeGeneration } from './write-generation.js'
 
 export interface GenerationDeps {
-  upstream: Upstream
+  router: UpstreamRouter
   storage: Storage
   linkTo: LinkBuilder
   defaultModel: string
+  deadlineMs: number
   download: { timeoutMs: number, maxBytes: number }
 }
 
@@ -32,38 +31,22 @@ export interface GenerationResult {
 
 export async function generateImages (deps: GenerationDeps, input: GenerationInput): Promise<GenerationResult> {
   const model = input.request.model ?? deps.defaultModel
-  const answer = await deps.upstream.generate({ request: { ...input.request, model } })
-  if (answer.images.length === 0) {
-    throw upstreamFailed('The image provider answered without any image.', 'upstream_no_images')
-  }
-
-  const collected = await collectImageBytes(answer.images, {
-    allowedHosts: deps.upstream.downloadHosts,
-    timeoutMs: deps.download.timeoutMs,
-    maxBytes: deps.download.maxBytes
-  })
+  const obtained = await obtainImages(deps.router, { ...input.request, model }, { deadlineMs: deps.deadlineMs, download: deps.download })
+  const { answer } = obtained
+  const collected = obtained.images
 
   const generationId = newGenerationId()
   const images: ManifestImage[] = collected.map((image, index) => {
-    let facts
-    try {
-      facts = inspectImage(image.bytes)
-    } catch (error) {
-      if (error instanceof NotAnImageError) {
-        throw upstreamFailed(`The image provider returned image ${index} that is not a usable image: ${error.message}.`, 'upstream_invalid_image', error)
-      }
-      throw error
-    }
-    const key = imageKey(input.tenant.storagePrefix, generationId, index, facts.extension)
+    const key = imageKey(input.tenant.storagePrefix, generationId, index, image.facts.extension)
     return {
       index,
       key,
       url: deps.linkTo(key),
       bytes: image.bytes.length,
       sha256: createHash('sha256').update(image.bytes).digest('hex'),
-      contentType: facts.contentType,
-      width: facts.width,
-      height: facts.height,
+      contentType: image.facts.contentType,
+      width: image.facts.width,
+      height: image.facts.height,
       ...(image.revisedPrompt !== undefined ? { revisedPrompt: image.revisedPrompt } : {})
     }
   })
@@ -76,6 +59,8 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     model,
     request: { ...input.request, model },
     upstream: {
+      name: obtained.upstream,
+      model: obtained.upstreamModel,
       latencyMs: answer.latencyMs,
       ...(answer.requestId !== undefined ? { requestId: answer.requestId } : {}),
       ...(answer.usage !== undefined ? { usage: answer.usage } : {})

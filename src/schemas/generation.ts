@@ -83,6 +83,8 @@ export const Manifest = Type.Object({
   model: Type.String(),
   request: Type.Record(Type.String(), Type.Unknown()),
   upstream: Type.Object({
+    name: Type.String({ description: 'The upstream that produced the images.' }),
+    model: Type.String({ description: 'The model name sent to that upstream.' }),
     latencyMs: Type.Number(),
     requestId: Type.Optional(Type.String()),
     usage: Type.Optional(ImageUsage)

@@ -6,6 +6,7 @@ import { mapUpstreamError } from './map-upstream-error.js'
 import type { Upstream, UpstreamAnswer, UpstreamCall } from './upstream.js'
 
 export interface OpenAIUpstreamOptions {
+  name: string
   baseUrl: string
   apiKey?: string
   timeoutMs: number
@@ -13,6 +14,8 @@ export interface OpenAIUpstreamOptions {
   responseFormat: 'auto' | 'b64_json' | 'url' | 'omit'
   /** Extra hosts image URLs may come from, besides the base URL's own. */
   downloadHosts: string[]
+  /** Called once per HTTP attempt, retries included. */
+  onAttempt?: () => void
 }
 
 export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream {
@@ -21,11 +24,17 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
     // Some self-hosted providers need no key; the SDK insists on one.
     apiKey: options.apiKey ?? 'no-key',
     timeout: options.timeoutMs,
-    maxRetries: options.maxRetries
+    maxRetries: options.maxRetries,
+    // Wrapping fetch is the one place that sees every attempt the SDK makes, retries included.
+    fetch: async (url, init) => {
+      options.onAttempt?.()
+      return await fetch(url, init)
+    }
   })
   const downloadHosts = new Set([new URL(options.baseUrl).host, ...options.downloadHosts])
 
   return {
+    name: options.name,
     downloadHosts,
     async generate (call: UpstreamCall): Promise<UpstreamAnswer> {
       const startedAt = performance.now()

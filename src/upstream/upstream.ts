@@ -33,6 +33,7 @@ export interface UpstreamCall {
 }
 
 export interface Upstream {
+  readonly name: string
   /** Hosts that image URLs in this upstream's answers may be downloaded from. */
   readonly downloadHosts: ReadonlySet<string>
   generate(call: UpstreamCall): Promise<UpstreamAnswer>
