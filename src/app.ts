@@ -18,7 +18,10 @@ import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
 import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
+import type { Spool } from './storage/spool.js'
+import { withSpoolFallback } from './storage/spool-fallback.js'
 import type { Storage } from './storage/storage.js'
+import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { UpstreamRouter } from './upstream/upstream-router.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
@@ -29,6 +32,8 @@ export interface AppServices {
   storage: Storage
   keys: () => KeyDirectory
   limitStore: LimitStore
+  idempotencyStore: IdempotencyStore
+  spool?: Spool
   loggerInstance?: FastifyServerOptions['loggerInstance']
 }
 
@@ -63,12 +68,14 @@ export function buildApp (services: AppServices): FastifyInstance {
   app.register(errorHandler)
 
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
-  const manifests = new ManifestReader(services.storage)
+  // Reads fall back to the spool, where generations wait while durable storage is failing.
+  const readable = services.spool !== undefined ? withSpoolFallback(services.storage, services.spool) : services.storage
+  const manifests = new ManifestReader(readable)
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
 
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage })
-  app.register(imageRoutes, { storage: services.storage, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
@@ -77,16 +84,19 @@ export function buildApp (services: AppServices): FastifyInstance {
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore),
+      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
+      readImage: async (key) => await readable.getBytes(key),
       deps: {
         router: services.router,
         storage: services.storage,
+        spool: services.spool,
         linkTo,
         defaultModel: config.defaultModel,
         deadlineMs: config.resilience.deadlineMs,
         download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
       }
     })
-    tenantScope.register(generationRoutes, { records: new GenerationRecords(services.storage, manifests) })
+    tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
     tenantScope.register(usageRoutes, { store: services.limitStore })
   })
   return app

@@ -7,7 +7,10 @@ import { buildApp, REDACTED_LOG_PATHS } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
 import { startSimulator, type Simulator } from './simulator/index.js'
 import { sweepOrphans } from './generation/orphan-sweeper.js'
+import { MemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js'
 import { createStorage } from './storage/create-storage.js'
+import { Spool } from './storage/spool.js'
+import { SpoolFlusher } from './storage/spool-flusher.js'
 import { MemoryLimitStore } from './limits/memory-limit-store.js'
 import { defaultTenantDirectory, loadTenantsFile } from './tenants/load-tenants.js'
 import { TenantRegistry } from './tenants/tenant-registry.js'
@@ -25,6 +28,7 @@ export interface RunningGateway {
   simulator?: Simulator
   tenants: TenantRegistry
   router: UpstreamRouter
+  flusher: SpoolFlusher
   close(): Promise<void>
 }
 
@@ -39,6 +43,11 @@ export interface StartOptions {
 export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents }: StartOptions): Promise<RunningGateway> {
   const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const storage = await createStorage(config.storage)
+  const spool = new Spool(config.spool.dir)
+  await spool.init()
+  const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)
+  flusher.start() // generations spooled before a restart go first
+  const idempotencyStore = new MemoryIdempotencyStore()
 
   // A tenants file is read strictly at start (a broken file stops the process); later reloads that
   // fail keep the tenants in force.
@@ -71,7 +80,7 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     events
   )
 
-  const app = buildApp({ config, router, storage, keys: () => tenants.current, limitStore, loggerInstance: logger })
+  const app = buildApp({ config, router, storage, spool, idempotencyStore, keys: () => tenants.current, limitStore, loggerInstance: logger })
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
@@ -98,6 +107,7 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     simulator,
     tenants,
     router,
+    flusher,
     async close () {
       clearInterval(orphanSweeper)
       tenants.close()
@@ -111,7 +121,9 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
       } finally {
         clearInterval(idleSweeper)
       }
+      await flusher.stop()
       await limitStore.close()
+      await idempotencyStore.close()
       await simulator?.close()
       await storage.close()
     }

@@ -56,6 +56,9 @@ export const EnvSchema = Type.Object({
     description: 'OpenAI-compatible API base URL, e.g. https://api.openai.com/v1. Unset: the built-in simulator is started and used.'
   })),
   UPSTREAM_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key sent to the upstream provider.' })),
+  SPOOL_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local directory where generations wait when durable storage fails. Default: DATA_DIR/.spool.' })),
+  SPOOL_FLUSH_MS: Milliseconds(2000, 'First retry delay of the spool flusher (doubles while storage keeps failing, up to a minute).'),
+  IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24, description: 'How long an Idempotency-Key and its answer are kept.' }),
   UPSTREAMS_FILE: Type.Optional(Type.String({ minLength: 1, description: 'YAML or JSON file of named upstreams and model routes with fallbacks (docs/upstreams.md). Unset: one upstream from the UPSTREAM_* variables.' })),
   UPSTREAM_DEADLINE_MS: Milliseconds(300000, 'Overall time limit of one generation across attempts, retries and fallbacks; past it the answer is 504.'),
   BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'Consecutive failed calls after which an upstream is skipped (circuit open).' }),

@@ -97,6 +97,11 @@ function toGatewayConfig (env: Env) {
       }
     },
     orphanSweepMs: env.ORPHAN_SWEEP_MINUTES * 60_000,
+    spool: {
+      dir: env.SPOOL_DIR ?? `${env.DATA_DIR.replace(/\/+$/, '')}/.spool`,
+      flushMs: env.SPOOL_FLUSH_MS
+    },
+    idempotencyTtlMs: Math.round(env.IDEMPOTENCY_TTL_HOURS * 3_600_000),
     links: {
       mode: env.LINK_MODE as 'gateway' | 'redirect' | 'public',
       storagePublicUrl: env.STORAGE_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
 import type { LinkBuilder } from '../storage/links.js'
 import { imageKey, manifestKey, newGenerationId } from '../storage/object-keys.js'
+import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 import type { Tenant } from '../tenants/tenant.js'
 import type { UpstreamRouter } from '../upstream/upstream-router.js'
@@ -13,6 +14,7 @@ import { writeGeneration } from './write-generation.js'
 export interface GenerationDeps {
   router: UpstreamRouter
   storage: Storage
+  spool?: Spool
   linkTo: LinkBuilder
   defaultModel: string
   deadlineMs: number
@@ -27,6 +29,8 @@ export interface GenerationInput {
 export interface GenerationResult {
   response: GenerateResponse
   manifest: Manifest
+  /** True when durable storage failed and the images wait in the local spool. */
+  spooled: boolean
 }
 
 export async function generateImages (deps: GenerationDeps, input: GenerationInput): Promise<GenerationResult> {
@@ -67,7 +71,7 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     },
     images
   }
-  await writeGeneration(deps.storage, {
+  const { spooled } = await writeGeneration(deps.storage, deps.spool, {
     manifest,
     manifestKey: manifestKey(input.tenant.storagePrefix, generationId),
     imageBytes: collected.map((image) => image.bytes)
@@ -89,6 +93,6 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     ...(answer.background !== undefined ? { background: answer.background } : {}),
     ...(answer.usage !== undefined ? { usage: answer.usage } : {})
   }
-  return { response, manifest }
+  return { response, manifest, spooled }
 }
 

@@ -1,8 +1,10 @@
 // Stores a generation so that it is either wholly visible or not at all: every image first, the
 // manifest last (readers treat a generation without a manifest as absent), and on any failure the
-// images already written are removed.
+// images already written are removed. The provider has been paid by then, so when durable storage
+// fails the generation goes to the local spool instead, and the flusher moves it later.
 import { storageUnavailable } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
+import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 
 export interface GenerationToWrite {
@@ -13,7 +15,7 @@ export interface GenerationToWrite {
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
-export async function writeGeneration (storage: Storage, generation: GenerationToWrite): Promise<void> {
+export async function writeGeneration (storage: Storage, spool: Spool | undefined, generation: GenerationToWrite): Promise<{ spooled: boolean }> {
   const { manifest } = generation
   const written: string[] = []
   try {
@@ -24,8 +26,17 @@ export async function writeGeneration (storage: Storage, generation: GenerationT
       written.push(image.key)
     }))
     await storage.put(generation.manifestKey, Buffer.from(JSON.stringify(manifest)), { contentType: 'application/json' })
+    return { spooled: false }
   } catch (error) {
-    await storage.delete(written).catch(() => {})
-    throw storageUnavailable('Storage failed while saving the generated images; nothing was stored.', error)
+    await storage.delete(written).catch(() => {}) // what stays behind, the orphan sweep removes
+    if (spool === undefined) throw storageUnavailable('Storage failed while saving the generated images; nothing was stored.', error)
+    try {
+      await spool.save(
+        manifest.images.map((image, index) => ({ key: image.key, bytes: generation.imageBytes[index] as Buffer, options: { contentType: image.contentType } })),
+        { key: generation.manifestKey, bytes: Buffer.from(JSON.stringify(manifest)) })
+      return { spooled: true }
+    } catch (spoolError) {
+      throw storageUnavailable('Storage and the local spool both failed while saving the generated images.', new AggregateError([error, spoolError]))
+    }
   }
 }

@@ -1,7 +1,12 @@
 // POST /generate and POST /v1/images/generations: one handler, one contract (OpenAI's
 // images.generate), answered with durable links. Policy and image quota are checked here, before
 // the provider is called; a failed generation gives its quota back.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError, invalidRequest } from '../errors/gateway-error.js'
+import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
+import { runIdempotent } from '../idempotency/run-idempotent.js'
+import { IMAGE_ROUTE_PREFIX } from '../storage/links.js'
+import type { Tenant } from '../tenants/tenant.js'
 import { generateImages, type GenerationDeps } from '../generation/generate-images.js'
 import type { ImageAdmission } from '../limits/image-admission.js'
 import { ErrorEnvelope } from '../schemas/common.js'
@@ -13,7 +18,12 @@ export interface GenerateRouteOptions {
   deps: GenerationDeps
   admission: ImageAdmission
   promptMaxLength: number
+  idempotency: { store: IdempotencyStore, ttlMs: number, leaseMs: number }
+  /** Re-reads a stored generation's image bytes, to replay a b64_json answer. */
+  readImage: (key: string) => Promise<Buffer | undefined>
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 export async function generateRoutes (app: FastifyInstance, options: GenerateRouteOptions): Promise<void> {
   const body = generateRequestSchema(options.promptMaxLength)
@@ -23,31 +33,66 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
         body,
         response: { 200: GenerateResponse, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope }
       }
-    }, async (request) => {
+    }, async (request, reply) => {
       const tenant = requireTenant(request)
-      const allowed = applyPolicy(tenant, {
-        model: request.body.model ?? options.deps.defaultModel,
-        n: request.body.n ?? 1,
-        size: request.body.size,
-        quality: request.body.quality
-      })
-      const admission = await options.admission.admit(tenant, allowed.n)
-      let result
-      try {
-        result = await generateImages(options.deps, { tenant, request: { ...request.body, ...allowed } })
-      } catch (error) {
-        await admission.release()
-        throw error
+      const idempotencyKey = request.headers['idempotency-key']
+      if (idempotencyKey === undefined) return await generate(request, tenant)
+      if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key')
       }
-      await admission.settle(result.manifest.images.length)
-      request.log.info({
-        tenantId: tenant.id,
-        generationId: result.manifest.id,
-        model: allowed.model,
-        images: result.manifest.images.length,
-        upstreamMs: result.manifest.upstream.latencyMs
-      }, 'generation stored')
-      return result.response
+      const { response, replayed } = await runIdempotent({
+        store: options.idempotency.store,
+        key: `${tenant.id}:${idempotencyKey}`,
+        body: request.body,
+        ttlMs: options.idempotency.ttlMs,
+        leaseMs: options.idempotency.leaseMs,
+        toStored: withoutBase64
+      }, async () => await generate(request, tenant))
+      if (!replayed) return response
+      reply.header('idempotent-replayed', 'true')
+      return request.body.response_format === 'b64_json' ? await withBase64(response) : response
     })
+  }
+
+  // Stored answers keep links, not megabytes of base64: the bytes are re-read from storage.
+  function withoutBase64 (response: GenerateResponse): GenerateResponse {
+    return { ...response, data: response.data.map(({ b64_json: _dropped, ...image }) => image) }
+  }
+
+  async function withBase64 (response: GenerateResponse): Promise<GenerateResponse> {
+    const data = await Promise.all(response.data.map(async (image) => {
+      const key = image.url.split(IMAGE_ROUTE_PREFIX)[1] ?? ''
+      const bytes = await options.readImage(key)
+      if (bytes === undefined) throw new GatewayError({ status: 410, type: 'not_found_error', code: 'generation_deleted', message: 'The generation this Idempotency-Key produced has been deleted.' })
+      return { ...image, b64_json: bytes.toString('base64') }
+    }))
+    return { ...response, data }
+  }
+
+  async function generate (request: FastifyRequest<{ Body: GenerateRequest }>, tenant: Tenant): Promise<GenerateResponse> {
+    const allowed = applyPolicy(tenant, {
+      model: request.body.model ?? options.deps.defaultModel,
+      n: request.body.n ?? 1,
+      size: request.body.size,
+      quality: request.body.quality
+    })
+    const admission = await options.admission.admit(tenant, allowed.n)
+    let result
+    try {
+      result = await generateImages(options.deps, { tenant, request: { ...request.body, ...allowed } })
+    } catch (error) {
+      await admission.release()
+      throw error
+    }
+    await admission.settle(result.manifest.images.length)
+    request.log.info({
+      tenantId: tenant.id,
+      generationId: result.manifest.id,
+      model: allowed.model,
+      images: result.manifest.images.length,
+      upstreamMs: result.manifest.upstream.latencyMs,
+      spooled: result.spooled
+    }, result.spooled ? 'generation spooled: durable storage failed, images kept locally' : 'generation stored')
+    return result.response
   }
 }

@@ -86,25 +86,53 @@ t.test('on S3, records get, list and delete are tenant-scoped; deleted links ans
   t.same(await s3.storage().list(`acme/${ids[0]}/`), [], 'nothing left in the bucket')
 })
 
-t.test('S3 down: generation is a 503, readyz is not ready, no manifest without its images; recovery after restart', async (t) => {
+t.test('S3 down: the paid-for images go to the spool, links serve them, and the flusher moves them once S3 is back', async (t) => {
   const s3 = await startS3rver(t)
-  const env = await startTestGateway(t, { env: { ...s3.env, S3_REQUEST_TIMEOUT_MS: '2000' } })
+  const env = await startTestGateway(t, { env: { ...s3.env, S3_REQUEST_TIMEOUT_MS: '2000', SPOOL_FLUSH_MS: '60000' } })
   t.equal((await fetch(`${env.url}/readyz`)).status, 200)
   await s3.stop()
-  const failed = await env.post('/generate', { prompt: 'storage down' })
+  const response = await env.post('/generate', { prompt: 'storage down', n: 2, response_format: 'b64_json' })
+  t.equal(response.status, 200, 'the caller still gets the images')
+  const answer = await response.json() as Answer
+  const ready = await fetch(`${env.url}/readyz`)
+  t.equal(ready.status, 503, 'readyz reports the storage outage')
+  t.same(await ready.json(), { status: 'not_ready', checks: { storage: 'unavailable' } })
+  for (const image of answer.data) {
+    const download = await fetch(image.url)
+    t.equal(download.status, 200, 'the durable link is served from the spool')
+    t.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(Buffer.from(image.b64_json as string, 'base64')))
+  }
+  const record = await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })
+  t.equal(record.status, 200, 'its record is readable from the spool too')
+  await record.arrayBuffer()
+
+  await s3.restart()
+  t.equal(await env.gateway.flusher.flushNow(), true, 'the spool is empty after the flush')
+  const keys = await s3.storage().list(`default/${answer.id}/`)
+  t.same(keys, [`default/${answer.id}/0.png`, `default/${answer.id}/1.png`, `default/${answer.id}/manifest.json`], 'images and manifest now in the bucket')
+  for (const image of answer.data) {
+    const download = await fetch(image.url)
+    t.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(Buffer.from(image.b64_json as string, 'base64')), 'the same link serves the same bytes from S3')
+  }
+  t.equal((await fetch(`${env.url}/readyz`)).status, 200)
+})
+
+t.test('S3 down and the spool unusable: a clean 503 and nothing visible', async (t) => {
+  const s3 = await startS3rver(t)
+  const spoolDir = `${await makeDataDir(t)}/spool`
+  const env = await startTestGateway(t, { env: { ...s3.env, S3_REQUEST_TIMEOUT_MS: '2000', SPOOL_DIR: spoolDir } })
+  const { rm, writeFile } = await import('node:fs/promises')
+  await rm(spoolDir, { recursive: true })
+  await writeFile(spoolDir, 'not a directory any more')
+  await s3.stop()
+  const failed = await env.post('/generate', { prompt: 'storage and spool down' })
   t.equal(failed.status, 503)
   const envelope = await failed.json() as Envelope
   t.equal(envelope.error.code, 'storage_unavailable')
   t.equal(envelope.error.type, 'storage_error')
-  const ready = await fetch(`${env.url}/readyz`)
-  t.equal(ready.status, 503)
-  t.same(await ready.json(), { status: 'not_ready', checks: { storage: 'unavailable' } })
   const listing = await fetch(`${env.url}/v1/generations`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })
   t.equal(listing.status, 503, 'reads fail as 503 too, not 500')
-
   await s3.restart()
-  t.equal((await fetch(`${env.url}/readyz`)).status, 200)
   const keys = await s3.storage().list('default/')
   t.notOk(keys.some((key) => key.endsWith('manifest.json')), 'no manifest was written for the failed generation')
-  t.equal((await env.post('/generate', { prompt: 'storage back' })).status, 200, 'works again')
 })

@@ -1,0 +1,48 @@
+// In-process idempotency records, for one gateway process; expired records are swept.
+import type { GenerateResponse } from '../schemas/generation.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
+
+interface Entry { record: IdempotencyRecord, expiresAt: number }
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly #entries = new Map<string, Entry>()
+  readonly #sweeper = setInterval(() => this.#sweep(), 60_000)
+
+  constructor () {
+    this.#sweeper.unref()
+  }
+
+  async claim (key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+    const existing = await this.get(key)
+    if (existing !== undefined) return { claimed: false, record: existing }
+    this.#entries.set(key, { record: { state: 'pending', fingerprint }, expiresAt: Date.now() + leaseMs })
+    return { claimed: true }
+  }
+
+  async complete (key: string, fingerprint: string, response: GenerateResponse, ttlMs: number): Promise<void> {
+    this.#entries.set(key, { record: { state: 'done', fingerprint, response }, expiresAt: Date.now() + ttlMs })
+  }
+
+  async release (key: string): Promise<void> {
+    if (this.#entries.get(key)?.record.state === 'pending') this.#entries.delete(key)
+  }
+
+  async get (key: string): Promise<IdempotencyRecord | undefined> {
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key)
+      return undefined
+    }
+    return entry.record
+  }
+
+  async close (): Promise<void> {
+    clearInterval(this.#sweeper)
+  }
+
+  #sweep (): void {
+    const now = Date.now()
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key)
+  }
+}

@@ -1,0 +1,75 @@
+// Idempotency-Key semantics (as Stripe and OpenAI clients expect): the first request with a key
+// runs; a repeat with the same body gets the stored answer without running again; a concurrent
+// repeat waits for the first; the same key with a different body is a 409. Failed runs are
+// forgotten, so a retry after a failure runs again.
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { GatewayError } from '../errors/gateway-error.js'
+import type { GenerateResponse } from '../schemas/generation.js'
+import type { IdempotencyStore } from './idempotency-store.js'
+
+export interface IdempotentCall {
+  store: IdempotencyStore
+  key: string
+  body: unknown
+  ttlMs: number
+  /** How long a claim holds, and how long a duplicate waits for it. */
+  leaseMs: number
+  pollMs?: number
+  /** What to keep of an answer for replays (e.g. links without inline bytes). */
+  toStored?: (response: GenerateResponse) => GenerateResponse
+}
+
+export interface IdempotentResult {
+  response: GenerateResponse
+  replayed: boolean
+}
+
+export function fingerprintOf (body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex')
+}
+
+function canonicalJson (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export async function runIdempotent (call: IdempotentCall, execute: () => Promise<GenerateResponse>): Promise<IdempotentResult> {
+  const fingerprint = fingerprintOf(call.body)
+  const waitUntil = Date.now() + call.leaseMs
+  for (;;) {
+    const claim = await call.store.claim(call.key, fingerprint, call.leaseMs)
+    if (claim.claimed) {
+      let response: GenerateResponse
+      try {
+        response = await execute()
+      } catch (error) {
+        await call.store.release(call.key)
+        throw error
+      }
+      await call.store.complete(call.key, fingerprint, call.toStored?.(response) ?? response, call.ttlMs)
+      return { response, replayed: false }
+    }
+    if (claim.record.fingerprint !== fingerprint) throw conflict()
+    if (claim.record.state === 'done') return { response: claim.record.response, replayed: true }
+    if (Date.now() > waitUntil) {
+      throw new GatewayError({ status: 409, type: 'invalid_request_error', code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still running; retry later.', headers: { 'retry-after': '5' } })
+    }
+    await sleep(call.pollMs ?? 100)
+  }
+}
+
+function conflict (): GatewayError {
+  return new GatewayError({
+    status: 409,
+    type: 'invalid_request_error',
+    code: 'idempotency_key_reused',
+    param: 'Idempotency-Key',
+    message: 'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    headers: { 'x-should-retry': 'false' }
+  })
+}
