@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js'
 import { startGateway, type RunningGateway } from '../../src/gateway.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { makeDataDir, type Teardown } from './temp-dir.js'
+import type { UpstreamEvents } from '../../src/upstream/upstream-events.js'
 
 export const TEST_KEY = 'igw_test_key_0123456789abcdef'
 export const SIMULATOR_KEY = 'sim-secret-key'
@@ -24,6 +25,11 @@ export interface TestGatewayOptions {
   env?: Record<string, string>
   simulator?: SimulatorOptions
   dataDir?: string
+  /** Environment the gateway reads upstream keys from (UPSTREAMS_FILE's apiKeyEnv). */
+  processEnv?: Record<string, string>
+  upstreamEvents?: UpstreamEvents
+  /** Runs once the simulator is up, before the gateway starts (e.g. to write config naming it). */
+  beforeStart?: (simulator: Simulator) => Promise<void>
 }
 
 
@@ -31,7 +37,8 @@ export async function startTestGateway (t: Teardown, options: TestGatewayOptions
   const simulator = await startSimulator({ apiKey: SIMULATOR_KEY, ...options.simulator })
   t.teardown(() => simulator.close())
   const dataDir = options.dataDir ?? await makeDataDir(t)
-  const { gateway, logLines } = await startGatewayOn(t, dataDir, simulator, options.env)
+  await options.beforeStart?.(simulator)
+  const { gateway, logLines } = await startGatewayOn(t, dataDir, simulator, options.env, options)
   return {
     gateway,
     simulator,
@@ -47,7 +54,7 @@ export async function startTestGateway (t: Teardown, options: TestGatewayOptions
 }
 
 /** Starts (another) gateway on an existing data directory and simulator, e.g. to test a restart. */
-export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}) {
+export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents'> = {}) {
   const logLines: string[] = []
   const capture = new Writable({
     write (chunk, _encoding, done) {
@@ -67,7 +74,7 @@ export async function startGatewayOn (t: Teardown, dataDir: string, simulator: S
     LOG_LEVEL: 'debug',
     ...env
   })
-  const gateway = await startGateway({ config, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
   t.teardown(() => gateway.close())
   return { gateway, logLines }
 }
