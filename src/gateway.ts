@@ -37,10 +37,12 @@ export interface StartOptions {
   /** Where upstream keys named in UPSTREAMS_FILE are read from (process.env in production). */
   env?: Record<string, string | undefined>
   upstreamEvents?: UpstreamEvents
+  /** Clock of the circuit breakers (tests move it instead of sleeping through cooldowns). */
+  now?: () => number
   loggerInstance?: FastifyServerOptions['loggerInstance']
 }
 
-export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents }: StartOptions): Promise<RunningGateway> {
+export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents, now }: StartOptions): Promise<RunningGateway> {
   const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const storage = await createStorage(config.storage)
   const spool = new Spool(config.spool.dir)
@@ -76,7 +78,7 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
   const router = new UpstreamRouter(
     settings.map((upstream) => createOpenAIUpstream({ ...upstream, onAttempt: () => events.attempt(upstream.name) })),
     plan.routes,
-    { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs },
+    { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now },
     events
   )
 

@@ -28,6 +28,8 @@ export interface TestGatewayOptions {
   /** Environment the gateway reads upstream keys from (UPSTREAMS_FILE's apiKeyEnv). */
   processEnv?: Record<string, string>
   upstreamEvents?: UpstreamEvents
+  /** Clock of the gateway's circuit breakers. */
+  now?: () => number
   /** Runs once the simulator is up, before the gateway starts (e.g. to write config naming it). */
   beforeStart?: (simulator: Simulator) => Promise<void>
 }
@@ -54,7 +56,7 @@ export async function startTestGateway (t: Teardown, options: TestGatewayOptions
 }
 
 /** Starts (another) gateway on an existing data directory and simulator, e.g. to test a restart. */
-export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents'> = {}) {
+export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents' | 'now'> = {}) {
   const logLines: string[] = []
   const capture = new Writable({
     write (chunk, _encoding, done) {
@@ -74,7 +76,7 @@ export async function startGatewayOn (t: Teardown, dataDir: string, simulator: S
     LOG_LEVEL: 'debug',
     ...env
   })
-  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
   t.teardown(() => gateway.close())
   return { gateway, logLines }
 }

@@ -34,7 +34,7 @@ export interface TwoUpstreams {
   events: CountingEvents
 }
 
-export async function gatewayWithUpstreams (t: Teardown, options: { fallback: boolean, maxRetries: number, env?: Record<string, string>, primaryUrl?: string }): Promise<TwoUpstreams> {
+export async function gatewayWithUpstreams (t: Teardown, options: { fallback: boolean, maxRetries: number, env?: Record<string, string>, primaryUrl?: string, now?: () => number }): Promise<TwoUpstreams> {
   const backup = await startSimulator({ apiKey: 'backup-key' })
   t.teardown(() => backup.close())
   const dir = await makeDataDir(t)
@@ -45,6 +45,7 @@ export async function gatewayWithUpstreams (t: Teardown, options: { fallback: bo
     env: { UPSTREAMS_FILE: file, BREAKER_FAILURES: '1000', ...options.env },
     processEnv: { PRIMARY_KEY: 'sim-secret-key', BACKUP_KEY: 'backup-key' },
     upstreamEvents: events,
+    now: options.now,
     beforeStart: async (simulator) => {
       await writeFile(file, stringify({
         upstreams: [

@@ -26,14 +26,19 @@ t.test('the breaker opens after N failures, lets one probe through after the coo
 })
 
 t.test('an upstream that keeps failing is skipped: straight to the fallback, then probed again later', async (t) => {
-  const { env, primary, backup, events } = await gatewayWithUpstreams(t, { fallback: true, maxRetries: 0, env: { BREAKER_FAILURES: '2', BREAKER_COOLDOWN_MS: '400' } })
+  // The breakers' clock is moved by hand: a real cooldown short enough to sleep through could
+  // also pass while the first calls run on a loaded machine.
+  let skewMs = 0
+  const { env, primary, backup, events } = await gatewayWithUpstreams(t, { fallback: true, maxRetries: 0, now: () => Date.now() + skewMs, env: { BREAKER_FAILURES: '2', BREAKER_COOLDOWN_MS: '60000' } })
   primary.setDefaultFault({ kind: 'status', status: 503 })
   for (let call = 0; call < 4; call++) t.equal((await env.post('/generate', { prompt: `breaker ${call}` })).status, 200)
   t.equal(primary.stats.generationRequests, 2, 'after 2 failures the primary is no longer called')
   t.equal(backup.stats.generationRequests, 4)
   t.same(events.breakers, [{ upstream: 'primary', state: 'open' }])
   primary.setDefaultFault(undefined)
-  await new Promise((resolve) => setTimeout(resolve, 450))
+  t.equal((await env.post('/generate', { prompt: 'still open' })).status, 200)
+  t.equal(primary.stats.generationRequests, 2, 'still skipped before the cooldown ends')
+  skewMs = 60_001
   t.equal((await env.post('/generate', { prompt: 'probe' })).status, 200)
   t.equal(primary.stats.generationRequests, 3, 'the probe went to the primary')
   t.same(events.breakers.map((entry) => entry.state), ['open', 'half-open', 'closed'])
