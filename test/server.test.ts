@@ -62,7 +62,7 @@ t.test('SIGTERM lets an in-flight generation finish and be stored, then exits 0'
     headers: { authorization: 'Bearer shutdown-key-0123456789', 'content-type': 'application/json' },
     body: JSON.stringify({ prompt: 'finish me' })
   })
-  await new Promise((resolve) => setTimeout(resolve, 400))
+  await waitFor(() => /"msg":"incoming request"/.test(server.stdout()) ? true : undefined, 'the request to arrive')
   server.child.kill('SIGTERM')
   const response = await inFlight
   t.equal(response.status, 200, 'the in-flight request completed')

@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   imageKind?: ImageKind
   host?: string
   port?: number
+  /** Clock that URL expiry is measured on (tests move it instead of sleeping). */
+  now?: () => number
 }
 
 export interface Simulator {
@@ -56,7 +58,7 @@ async function readBody (request: IncomingMessage): Promise<string> {
 
 export async function startSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const faults = new FaultQueue()
-  const urls = new UrlStore(options.urlTtlMs ?? 3_600_000)
+  const urls = new UrlStore(options.urlTtlMs ?? 3_600_000, options.now)
   const kind = options.imageKind ?? 'pattern'
   let latencyMs = options.latencyMs ?? 0
   let baseUrl = ''

@@ -6,21 +6,23 @@ interface StoredImage { bytes: Buffer, contentType: string, expiresAt: number }
 export class UrlStore {
   readonly #images = new Map<string, StoredImage>()
   readonly #ttlMs: number
+  readonly #now: () => number
 
-  constructor (ttlMs: number) {
+  constructor (ttlMs: number, now: () => number = Date.now) {
     this.#ttlMs = ttlMs
+    this.#now = now
   }
 
   add (bytes: Buffer, contentType: string, extension: string): string {
     this.#evictExpired()
     const name = `${randomBytes(12).toString('hex')}.${extension}`
-    this.#images.set(name, { bytes, contentType, expiresAt: Date.now() + this.#ttlMs })
+    this.#images.set(name, { bytes, contentType, expiresAt: this.#now() + this.#ttlMs })
     return name
   }
 
   get (name: string): StoredImage | undefined {
     const image = this.#images.get(name)
-    if (image === undefined || image.expiresAt <= Date.now()) return undefined
+    if (image === undefined || image.expiresAt <= this.#now()) return undefined
     return image
   }
 
@@ -29,7 +31,7 @@ export class UrlStore {
   }
 
   #evictExpired (): void {
-    const now = Date.now()
+    const now = this.#now()
     for (const [name, image] of this.#images) if (image.expiresAt <= now) this.#images.delete(name)
   }
 }

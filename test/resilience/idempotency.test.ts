@@ -75,10 +75,16 @@ t.test('a client that disconnects still gets its generation stored; an idempoten
     headers: { authorization: 'Bearer igw_test_key_0123456789abcdef', 'content-type': 'application/json', 'idempotency-key': 'disconnect-1' },
     body: JSON.stringify({ prompt: 'keep me' })
   })
-  setTimeout(() => controller.abort(), 150)
+  // Give up while the provider is working on it.
+  while (env.simulator.stats.generationRequests < 1) await new Promise((resolve) => setTimeout(resolve, 10))
+  controller.abort()
   await t.rejects(gone, 'the client gave up')
-  await new Promise((resolve) => setTimeout(resolve, 900))
-  const listed = await (await fetch(`${env.url}/v1/generations`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json() as { data: Array<{ id: string }> }
+  const list = async () => await (await fetch(`${env.url}/v1/generations`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json() as { data: Array<{ id: string }> }
+  let listed = await list()
+  for (let wait = 0; listed.data.length === 0 && wait < 100; wait++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    listed = await list()
+  }
   t.equal(listed.data.length, 1, 'the generation was stored anyway')
   const retried = await env.post('/generate', { prompt: 'keep me' }, { 'idempotency-key': 'disconnect-1' })
   t.equal(retried.status, 200)

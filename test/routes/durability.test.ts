@@ -5,14 +5,14 @@ import { startGatewayOn, startTestGateway } from '../helpers/gateway.js'
 const sha256 = (bytes: ArrayBuffer) => createHash('sha256').update(Buffer.from(bytes)).digest('hex')
 
 t.test('a durable link keeps working after the provider URL it came from has expired', async (t) => {
-  const env = await startTestGateway(t, { env: { UPSTREAM_RESPONSE_FORMAT: 'url' }, simulator: { urlTtlMs: 150 } })
+  const env = await startTestGateway(t, { env: { UPSTREAM_RESPONSE_FORMAT: 'url' }, simulator: { urlTtlMs: 60_000 } })
   const response = await env.post('/generate', { prompt: 'expiring provider url' })
   t.equal(response.status, 200)
   const answer = await response.json() as { data: Array<{ url: string }> }
   const first = await fetch(answer.data[0]?.url as string)
   const firstSha = sha256(await first.arrayBuffer())
 
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  env.simulator.expireUrlsNow() // every URL the provider issued now answers 404 (simulator.test.ts)
   t.equal(env.simulator.stats.imagesServed, 1, 'the gateway fetched the provider URL once, at generation time')
   const later = await fetch(answer.data[0]?.url as string)
   t.equal(later.status, 200, 'durable link still answers after the provider URL expired')

@@ -53,7 +53,8 @@ t.test('noise images barely compress, pattern images do', async (t) => {
 })
 
 t.test('url mode serves the image until the TTL passes, then 404', async (t) => {
-  const simulator = await simulatorFor(t, { urlTtlMs: 300 })
+  let skewMs = 0
+  const simulator = await simulatorFor(t, { urlTtlMs: 60_000, now: () => Date.now() + skewMs })
   const answer = await client(simulator).images.generate({ prompt: 'url', response_format: 'url', size: '256x256' })
   const url = answer.data?.[0]?.url as string
   t.ok(url.startsWith(`${simulator.url}/files/`))
@@ -61,7 +62,9 @@ t.test('url mode serves the image until the TTL passes, then 404', async (t) => 
   t.equal(fresh.status, 200)
   t.equal(fresh.headers.get('content-type'), 'image/png')
   t.equal((await sharp(Buffer.from(await fresh.arrayBuffer())).metadata()).width, 256)
-  await new Promise((resolve) => setTimeout(resolve, 400))
+  skewMs = 59_000
+  t.equal((await fetch(url)).status, 200, 'still served just before the TTL')
+  skewMs = 60_001
   const expired = await fetch(url)
   t.equal(expired.status, 404)
   t.equal((await expired.json() as Envelope).error.code, 'not_found')

@@ -38,11 +38,13 @@ t.test('with max = 5, exactly 5 of 20 concurrent requests pass, with correct hea
 })
 
 t.test('the request window resets', async (t) => {
-  const env = await gatewayWithPolicy(t, { rateLimit: { max: 2, timeWindow: 400 } })
+  // A window long enough that three requests fit in it even on a loaded machine.
+  const env = await gatewayWithPolicy(t, { rateLimit: { max: 2, timeWindow: 2500 } })
   t.equal((await generate(env, {})).status, 200)
   t.equal((await generate(env, {})).status, 200)
-  t.equal((await generate(env, {})).status, 429)
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  const limited = await generate(env, {})
+  t.equal(limited.status, 429)
+  await new Promise((resolve) => setTimeout(resolve, Number(limited.headers.get('x-ratelimit-reset') ?? 3) * 1000 + 200))
   t.equal((await generate(env, {})).status, 200, 'a new window admits again')
 })
 
@@ -83,9 +85,10 @@ t.test('a failed provider call does not consume the image quota', async (t) => {
 })
 
 t.test('the (max+1)-th concurrent generation is a 429 while the others are held by the provider', async (t) => {
-  const env = await gatewayWithPolicy(t, { maxInFlight: 2 }, { latencyMs: 700 })
+  const env = await gatewayWithPolicy(t, { maxInFlight: 2 }, { latencyMs: 1500 })
   const held = [generate(env, {}), generate(env, {})]
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  // Both are admitted once the provider has them.
+  while (env.simulator.stats.generationRequests < 2) await new Promise((resolve) => setTimeout(resolve, 10))
   const third = await generate(env, {})
   t.equal(third.status, 429)
   t.equal((await third.json() as Envelope).error.code, 'too_many_in_flight')
