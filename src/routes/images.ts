@@ -40,6 +40,8 @@ const imageBody = (description: string, headers: Parameters<typeof headersNamed>
 
 function imageSchema (method: 'GET' | 'HEAD') {
   const bodyNote = method === 'HEAD' ? ' (headers only)' : ''
+  // HEAD answers the headers a GET would, without a body.
+  const body = method === 'GET' ? imageBody : emptyAnswer
   return {
     operationId: method === 'GET' ? 'getImage' : 'headImage',
     summary: method === 'GET' ? 'A stored image (durable link)' : "A stored image's headers",
@@ -48,8 +50,8 @@ function imageSchema (method: 'GET' | 'HEAD') {
     security: [],
     params: ImageParams,
     response: {
-      200: imageBody(`The image${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length']),
-      206: imageBody(`The requested byte range${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length', 'content-range']),
+      200: body(`The image${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length']),
+      206: body(`The requested byte range${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length', 'content-range']),
       302: emptyAnswer('LINK_MODE=redirect: the image is at a presigned URL of the bucket.', ['location', 'cache-control']),
       304: emptyAnswer('If-None-Match matched: the cached copy is current.', ['etag', 'cache-control']),
       416: emptyAnswer('The range starts past the end of the image.', ['content-range']),
