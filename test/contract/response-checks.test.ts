@@ -11,7 +11,10 @@ function appWithChecks () {
   const response = { 200: { type: 'object', properties: { kept: { type: 'string' } } } }
   app.get('/exact', { schema: { response } }, async () => ({ kept: 'yes' }))
   app.get('/extra', { schema: { response } }, async () => ({ kept: 'yes', dropped: 'by the schema' }))
-  app.get('/teapot', { schema: { response } }, async (_request, reply) => reply.code(418).send({ kept: 'no' }))
+  app.get('/teapot', { schema: { response } }, async (_request, reply) => {
+    reply.statusCode = 418
+    return { kept: 'no' }
+  })
   return app
 }
 
