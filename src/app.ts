@@ -10,12 +10,17 @@ import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
 import { createAuthenticate } from './plugins/authenticate.js'
+import { GatewayMetrics } from './metrics/gateway-metrics.js'
+import documentedStatuses from './plugins/documented-statuses.js'
 import errorHandler from './plugins/error-handler.js'
+import openapi from './plugins/openapi.js'
+import requestMetrics from './plugins/request-metrics.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { generateRoutes } from './routes/generate.js'
 import { generationRoutes } from './routes/generations.js'
 import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Spool } from './storage/spool.js'
@@ -24,6 +29,7 @@ import type { Storage } from './storage/storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { UpstreamRouter } from './upstream/upstream-router.js'
+import { checkedSerializerFactory } from './validation/checked-serializer.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
 
 export interface AppServices {
@@ -34,7 +40,14 @@ export interface AppServices {
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
   spool?: Spool
+  /** Shared with the upstream events and storage wrapper that feed it; a fresh one when absent. */
+  metrics?: GatewayMetrics
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /**
+   * Tests set this: a response schema that would drop or change a field, or a status a route does
+   * not document, fails the request (500) instead of passing silently.
+   */
+  checkResponses?: boolean
 }
 
 // A caller's x-request-id is echoed when it is short and plain; anything else gets a fresh id.
@@ -55,7 +68,8 @@ export function buildApp (services: AppServices): FastifyInstance {
     },
     // Reverse proxies (docker-compose, Kubernetes ingress) sit in front in every real deployment.
     trustProxy: true,
-    return503OnClosing: false
+    return503OnClosing: false,
+    ...(services.checkResponses === true ? { schemaController: { compilersFactory: { buildSerializer: checkedSerializerFactory() } } } : {})
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(typeboxValidatorCompiler)
@@ -66,6 +80,11 @@ export function buildApp (services: AppServices): FastifyInstance {
     reply.header('x-request-id', request.id)
   })
   app.register(errorHandler)
+  if (services.checkResponses === true) app.register(documentedStatuses)
+  // Before any route, so the document sees them all.
+  app.register(openapi, { serverUrl: config.publicBaseUrl ?? '/' })
+  const metrics = services.metrics ?? new GatewayMetrics({ processMetrics: false })
+  app.register(requestMetrics, { metrics })
 
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
@@ -75,6 +94,7 @@ export function buildApp (services: AppServices): FastifyInstance {
 
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage })
+  app.register(metricsRoutes, { metrics, token: config.metricsToken })
   app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
@@ -86,6 +106,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       admission: new ImageAdmission(services.limitStore),
       idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
       readImage: async (key) => await readable.getBytes(key),
+      metrics,
       deps: {
         router: services.router,
         storage: services.storage,

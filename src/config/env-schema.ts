@@ -77,6 +77,7 @@ export const EnvSchema = Type.Object({
   }),
   SIMULATOR_URL_TTL_SECONDS: Type.Integer({ minimum: 1, default: 3600, description: 'Lifetime of image URLs issued by the built-in simulator.' }),
   SIMULATOR_LATENCY_MS: Type.Integer({ minimum: 0, default: 0, description: 'Delay the built-in simulator adds to every generation (to feel a real provider\'s pace).' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: /metrics is public (keep it off the public network).' })),
   SHUTDOWN_GRACE_MS: Milliseconds(190000, 'On SIGTERM/SIGINT, how long in-flight requests may run before the process exits.')
 })
 

@@ -127,6 +127,7 @@ function toGatewayConfig (env: Env) {
       urlTtlMs: env.SIMULATOR_URL_TTL_SECONDS * 1000,
       latencyMs: env.SIMULATOR_LATENCY_MS
     },
+    metricsToken: env.METRICS_TOKEN,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS
   }
 }

@@ -44,7 +44,15 @@ function toGatewayError (error: FastifyError | GatewayError): GatewayError {
   return new GatewayError({ status: 500, type: 'server_error', code: 'internal_error', message: 'The gateway failed unexpectedly.', cause: error })
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The error this request was answered with, if any (for metrics and logs). */
+    answeredError: { status: number, code: string } | null
+  }
+}
+
 export function sendGatewayError (reply: FastifyReply, error: GatewayError): FastifyReply {
+  reply.request.answeredError = { status: error.status, code: error.code }
   return reply
     .code(error.status)
     .headers(error.headers)
@@ -52,6 +60,7 @@ export function sendGatewayError (reply: FastifyReply, error: GatewayError): Fas
 }
 
 async function errorHandler (app: FastifyInstance): Promise<void> {
+  app.decorateRequest('answeredError', null)
   app.setErrorHandler((error: FastifyError | GatewayError, request: FastifyRequest, reply: FastifyReply) => {
     const gatewayError = toGatewayError(error)
     if (gatewayError.status >= 500) {

@@ -9,8 +9,13 @@ import { IMAGE_ROUTE_PREFIX } from '../storage/links.js'
 import type { Tenant } from '../tenants/tenant.js'
 import { generateImages, type GenerationDeps } from '../generation/generate-images.js'
 import type { ImageAdmission } from '../limits/image-admission.js'
-import { ErrorEnvelope } from '../schemas/common.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
+import { Value } from '@sinclair/typebox/value'
+import { acceptsIdempotencyKey } from '../openapi/finish-document.js'
+import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
+import { refTo } from '../schemas/common.js'
 import { generateRequestSchema, GenerateResponse, type GenerateRequest } from '../schemas/generation.js'
+import { IdempotencyKey } from '../schemas/headers.js'
 import { applyPolicy } from '../tenants/check-policy.js'
 import { requireTenant } from './require-tenant.js'
 
@@ -21,23 +26,37 @@ export interface GenerateRouteOptions {
   idempotency: { store: IdempotencyStore, ttlMs: number, leaseMs: number }
   /** Re-reads a stored generation's image bytes, to replay a b64_json answer. */
   readImage: (key: string) => Promise<Buffer | undefined>
+  metrics: GatewayMetrics
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+const ROUTES = [
+  { url: '/v1/images/generations', operationId: 'createImage', summary: 'Generate images (OpenAI images.generate)' },
+  { url: '/generate', operationId: 'generate', summary: 'Generate images (same contract as /v1/images/generations)' }
+]
+
+const DESCRIPTION = "Takes OpenAI's images.generate parameters, checks the tenant's policy and quotas, calls the provider, stores every image and answers with durable links that do not expire. With response_format b64_json the image is also inline. Send an Idempotency-Key to make retries safe."
 
 export async function generateRoutes (app: FastifyInstance, options: GenerateRouteOptions): Promise<void> {
   const body = generateRequestSchema(options.promptMaxLength)
-  for (const url of ['/generate', '/v1/images/generations']) {
+  for (const { url, operationId, summary } of ROUTES) {
     app.post<{ Body: GenerateRequest }>(url, {
       schema: {
+        operationId,
+        summary,
+        description: DESCRIPTION,
+        tags: ['generate'],
+        ...acceptsIdempotencyKey,
         body,
-        response: { 200: GenerateResponse, '4xx': ErrorEnvelope, '5xx': ErrorEnvelope }
+        response: {
+          200: answer(refTo(GenerateResponse), 'The stored images, with durable links.', [...RATE_LIMIT_HEADERS, 'idempotent-replayed']),
+          ...errorAnswers(400, 401, 403, 409, 410, 413, 415, 429, 500, 502, 503, 504)
+        }
       }
     }, async (request, reply) => {
       const tenant = requireTenant(request)
       const idempotencyKey = request.headers['idempotency-key']
       if (idempotencyKey === undefined) return await generate(request, tenant)
-      if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      if (typeof idempotencyKey !== 'string' || !Value.Check(IdempotencyKey, idempotencyKey)) {
         throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key')
       }
       const { response, replayed } = await runIdempotent({
@@ -85,6 +104,8 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       throw error
     }
     await admission.settle(result.manifest.images.length)
+    const storedBytes = result.manifest.images.reduce((sum, image) => sum + image.bytes, 0)
+    options.metrics.generationStored(tenant.id, result.manifest.model, result.manifest.images.length, storedBytes, result.spooled)
     request.log.info({
       tenantId: tenant.id,
       generationId: result.manifest.id,

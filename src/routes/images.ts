@@ -1,9 +1,11 @@
 // GET/HEAD /images/{prefix}/{generationId}/{file}: serves stored images under durable links, as an
 // immutable resource with a strong ETag (its sha256), ranges and conditional requests. Anything
 // that does not name a published image is a 404, whatever it looks like.
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from '../errors/gateway-error.js'
 import type { ManifestReader } from '../generation/manifest-reader.js'
+import { emptyAnswer, errorAnswers, headersNamed } from '../openapi/route-responses.js'
 import { isValidImagePath } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 import { decideRange, etagMatches } from './http-range.js'
@@ -22,6 +24,41 @@ interface ImageParams {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+// Checked by the handler, not the schema: anything that is not a published image is a 404, never a 400.
+const ImageParams = Type.Object({
+  prefix: Type.String({ description: "The tenant's storage prefix." }),
+  generationId: Type.String({ description: 'The generation id.' }),
+  file: Type.String({ description: 'The image: its index and extension, e.g. 0.png.' })
+})
+
+const imageBody = (description: string, headers: Parameters<typeof headersNamed>[0]) => ({
+  description,
+  headers: headersNamed(headers),
+  content: Object.fromEntries(['image/png', 'image/jpeg', 'image/webp', 'image/gif'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))
+})
+
+function imageSchema (method: 'GET' | 'HEAD') {
+  const bodyNote = method === 'HEAD' ? ' (headers only)' : ''
+  // HEAD answers the headers a GET would, without a body.
+  const body = method === 'GET' ? imageBody : emptyAnswer
+  return {
+    operationId: method === 'GET' ? 'getImage' : 'headImage',
+    summary: method === 'GET' ? 'A stored image (durable link)' : "A stored image's headers",
+    description: 'No key needed: the link is the capability (96 random bits in the generation id). Immutable, with a strong ETag (its sha256), single byte ranges and If-None-Match. In LINK_MODE=redirect the answer is a 302 to a presigned URL.',
+    tags: ['images'],
+    security: [],
+    params: ImageParams,
+    response: {
+      200: body(`The image${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length']),
+      206: body(`The requested byte range${bodyNote}.`, ['etag', 'cache-control', 'accept-ranges', 'content-length', 'content-range']),
+      302: emptyAnswer('LINK_MODE=redirect: the image is at a presigned URL of the bucket.', ['location', 'cache-control']),
+      304: emptyAnswer('If-None-Match matched: the cached copy is current.', ['etag', 'cache-control']),
+      416: emptyAnswer('The range starts past the end of the image.', ['content-range']),
+      ...errorAnswers(404, 500, 503)
+    }
+  }
+}
 
 export async function imageRoutes (app: FastifyInstance, options: ImageRouteOptions): Promise<void> {
   const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
@@ -57,6 +94,10 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     return reply.send(object.body)
   }
 
-  app.get('/images/:prefix/:generationId/:file', { exposeHeadRoute: false }, serve)
-  app.head('/images/:prefix/:generationId/:file', serve)
+  app.get('/images/:prefix/:generationId/:file', { exposeHeadRoute: false, schema: imageSchema('GET') }, serve)
+  app.head('/images/:prefix/:generationId/:file', {
+    schema: imageSchema('HEAD'),
+    // @fastify/swagger would name the operation headImage-head; the name is already HEAD's own.
+    config: { swagger: { exposeHeadRoute: true }, swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, operationId: 'headImage' }, url }) }
+  }, serve)
 }

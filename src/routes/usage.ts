@@ -1,24 +1,27 @@
 // GET /v1/usage: what the calling tenant has used of its limits right now. The request counter is
 // @fastify/rate-limit's own (this call counts as one request), read back from the headers it set.
 import type { FastifyInstance } from 'fastify'
-import { Type } from '@sinclair/typebox'
 import { quotaCounters } from '../limits/image-admission.js'
 import type { LimitStore } from '../limits/limit-store.js'
-import { ErrorEnvelope } from '../schemas/common.js'
+import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
+import { refTo } from '../schemas/common.js'
+import { UsageResponse } from '../schemas/usage.js'
 import { requireTenant } from './require-tenant.js'
-
-const Window = Type.Object({ used: Type.Integer(), limit: Type.Integer(), remaining: Type.Integer(), reset_seconds: Type.Integer() })
-
-export const UsageResponse = Type.Object({
-  tenant: Type.String(),
-  requests: Window,
-  images: Type.Object({ minute: Window, day: Window }),
-  in_flight: Type.Object({ used: Type.Integer(), limit: Type.Integer() })
-}, { $id: 'Usage' })
 
 export async function usageRoutes (app: FastifyInstance, options: { store: LimitStore, now?: () => number }): Promise<void> {
   const now = options.now ?? Date.now
-  app.get('/v1/usage', { schema: { response: { 200: UsageResponse, '4xx': ErrorEnvelope } } }, async (request, reply) => {
+  app.get('/v1/usage', {
+    schema: {
+      operationId: 'getUsage',
+      summary: "The tenant's limits and what is used of them",
+      description: 'Requests in the current rate-limit window (this call counts), images this calendar minute and UTC day, and generations in flight.',
+      tags: ['usage'],
+      response: {
+        200: answer(refTo(UsageResponse), 'Usage now.', RATE_LIMIT_HEADERS),
+        ...errorAnswers(401, 429, 500)
+      }
+    }
+  }, async (request, reply) => {
     const tenant = requireTenant(request)
     const at = now()
     const counters = quotaCounters(tenant, at)

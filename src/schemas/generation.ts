@@ -27,7 +27,12 @@ export function generateRequestSchema (promptMaxLength: number) {
     moderation: Type.Optional(literals(['low', 'auto'] as const)),
     style: Type.Optional(literals(['vivid', 'natural'] as const)),
     user: Type.Optional(Type.String({ maxLength: 256 }))
-  }, { additionalProperties: false, $id: 'GenerateRequest' })
+  }, {
+    additionalProperties: false,
+    $id: 'GenerateRequest',
+    title: 'GenerateRequest',
+    examples: [{ prompt: 'a lighthouse at dusk, oil painting', model: 'gpt-image-1', n: 1, size: '1024x1024', quality: 'high' }]
+  })
 }
 
 export type GenerateRequest = Static<ReturnType<typeof generateRequestSchema>>
@@ -57,7 +62,18 @@ export const GenerateResponse = Type.Object({
   output_format: Type.Optional(Type.String()),
   background: Type.Optional(Type.String()),
   usage: Type.Optional(ImageUsage)
-}, { $id: 'GenerateResponse' })
+}, {
+  $id: 'GenerateResponse',
+  examples: [{
+    id: 'gen_fe6b1f0c2a7d9e3b41c5a8d2e6f07a1b2c3d',
+    created: 1767225600,
+    data: [{ url: 'https://images.example.com/images/acme/gen_fe6b1f0c2a7d9e3b41c5a8d2e6f07a1b2c3d/0.png', revised_prompt: 'A lighthouse at dusk, painted in oils.' }],
+    size: '1024x1024',
+    quality: 'high',
+    output_format: 'png',
+    usage: { input_tokens: 12, output_tokens: 4160, total_tokens: 4172 }
+  }]
+})
 
 export type GenerateResponse = Static<typeof GenerateResponse>
 

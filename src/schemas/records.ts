@@ -1,5 +1,6 @@
 // Shapes of the generation records API (GET/DELETE /v1/generations).
 import { Type } from '@sinclair/typebox'
+import { refTo } from './common.js'
 import { Manifest } from './generation.js'
 
 export const GenerationIdParams = Type.Object({
@@ -13,7 +14,7 @@ export const ListGenerationsQuery = Type.Object({
 
 export const GenerationList = Type.Object({
   object: Type.Literal('list'),
-  data: Type.Array(Manifest),
+  data: Type.Array(refTo(Manifest)),
   first_id: Type.Union([Type.String(), Type.Null()]),
   last_id: Type.Union([Type.String(), Type.Null()]),
   has_more: Type.Boolean()

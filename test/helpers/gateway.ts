@@ -76,7 +76,7 @@ export async function startGatewayOn (t: Teardown, dataDir: string, simulator: S
     LOG_LEVEL: 'debug',
     ...env
   })
-  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, checkResponses: true, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
   t.teardown(() => gateway.close())
   return { gateway, logLines }
 }

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises'
+import t from 'tap'
+import { parse } from 'yaml'
+import { OPENAPI_FILE, openapiDocument, openapiYaml } from '../../scripts/openapi.js'
+import { startTestGateway } from '../helpers/gateway.js'
+
+type Json = Record<string, any>
+const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete']
+
+t.test('the committed openapi.yaml is what `npm run openapi` generates from the code', async (t) => {
+  const committed = await readFile(OPENAPI_FILE, 'utf8')
+  const generated = await openapiYaml()
+  t.ok(committed === generated, 'openapi.yaml is stale: run `npm run openapi` and commit the result')
+})
+
+t.test('generating the document twice gives the same bytes', async (t) => {
+  t.equal(await openapiYaml(), await openapiYaml())
+})
+
+t.test('every operation is named, tagged and documents its answers with the OpenAI error envelope', async (t) => {
+  const document = await openapiDocument() as Json
+  for (const [path, pathItem] of Object.entries(document.paths as Json)) {
+    for (const method of METHODS.filter((candidate) => pathItem[candidate] !== undefined)) {
+      const operation = pathItem[method] as Json
+      const where = `${method.toUpperCase()} ${path}`
+      t.type(operation.operationId, 'string', `${where} has an operationId`)
+      t.type(operation.summary, 'string', `${where} has a summary`)
+      t.equal(operation.tags?.length, 1, `${where} has a tag`)
+      const statuses = Object.keys(operation.responses as Json)
+      t.ok(statuses.some((status) => status.startsWith('2')), `${where} documents its success`)
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        t.not(response.description, 'Default Response', `${where} ${status} is described`)
+        // Exceptions with their own bodies: readiness (its checks) and 416 (no body, a content-range).
+        if (Number(status) >= 400 && path !== '/readyz' && status !== '416') {
+          t.match(response.$ref, /^#\/components\/responses\//, `${where} ${status} is the shared error answer`)
+        }
+        if (response.$ref === undefined) t.ok(response.headers?.['x-request-id'], `${where} ${status} names x-request-id`)
+      }
+    }
+  }
+})
+
+t.test('tenant operations need a key (Bearer or x-api-key); probes, metrics, images and the document are public', async (t) => {
+  const document = await openapiDocument() as Json
+  t.same(document.security, [{ bearerAuth: [] }, { apiKeyHeader: [] }])
+  t.same(Object.keys(document.components.securitySchemes).sort(), ['apiKeyHeader', 'bearerAuth', 'metricsToken'])
+  const publicOperations: string[] = []
+  for (const [path, pathItem] of Object.entries(document.paths as Json)) {
+    for (const method of METHODS.filter((candidate) => pathItem[candidate] !== undefined)) {
+      const security = pathItem[method].security as unknown[] | undefined
+      const anonymousAllowed = security !== undefined && (security.length === 0 || security.some((requirement) => Object.keys(requirement as Json).length === 0))
+      if (anonymousAllowed) publicOperations.push(`${method.toUpperCase()} ${path}`)
+    }
+  }
+  t.same(publicOperations.sort(), [
+    'GET /healthz', 'GET /images/{prefix}/{generationId}/{file}', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'HEAD /images/{prefix}/{generationId}/{file}'
+  ])
+  const createImage = document.paths['/v1/images/generations'].post as Json
+  t.ok(createImage.parameters.some((parameter: Json) => parameter.$ref === '#/components/parameters/IdempotencyKey'), 'generation takes an Idempotency-Key')
+  t.equal(document.components.parameters.IdempotencyKey.name, 'Idempotency-Key')
+  t.same(Object.keys(createImage.responses['200'].headers), ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'idempotent-replayed'])
+})
+
+t.test('GET /openapi.json serves the same document, with the serving gateway as its server', async (t) => {
+  const env = await startTestGateway(t)
+  const response = await fetch(`${env.url}/openapi.json`)
+  t.equal(response.status, 200)
+  t.match(response.headers.get('content-type'), /^application\/json/)
+  const served = await response.json() as Json
+  const committed = parse(await readFile(OPENAPI_FILE, 'utf8')) as Json
+  t.same(served.servers, [{ url: '/', description: 'The server this document is served from.' }])
+  t.same({ ...served, servers: undefined }, { ...committed, servers: undefined })
+})
+
+t.test('GET /docs serves Swagger UI for the document', async (t) => {
+  const env = await startTestGateway(t)
+  const page = await fetch(`${env.url}/docs`)
+  t.equal(page.status, 200)
+  t.match(page.headers.get('content-type'), /text\/html/)
+  t.match(await page.text(), /swagger-ui/i)
+  const initializer = await fetch(`${env.url}/docs/static/swagger-initializer.js`)
+  t.equal(initializer.status, 200)
+  const spec = await (await fetch(`${env.url}/docs/json`)).json() as Json
+  t.equal(spec.info.title, 'Image Gateway')
+})

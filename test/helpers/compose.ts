@@ -1,0 +1,63 @@
+// Reads docker-compose.yml for static checks: services with their environment resolved the way
+// Compose would with no variables set in the shell (${VAR:-default} takes its default).
+import { parse } from 'yaml'
+
+export interface ComposeService {
+  name: string
+  build?: string | { context?: string, dockerfile?: string }
+  image?: string
+  environment?: Record<string, string | number | boolean | null> | string[]
+  depends_on?: string[] | Record<string, { condition?: string }>
+  healthcheck?: { test?: string | string[] }
+  volumes?: Array<string | { type?: string, source?: string, target?: string }>
+  command?: string | string[]
+  entrypoint?: string | string[]
+  env_file?: string | string[]
+  [key: string]: unknown
+}
+
+export interface ComposeFile {
+  services: ComposeService[]
+  volumes: string[]
+}
+
+export function parseCompose (text: string): ComposeFile {
+  const document = parse(text, { merge: true }) as { services?: Record<string, Omit<ComposeService, 'name'>>, volumes?: Record<string, unknown> }
+  return {
+    services: Object.entries(document.services ?? {}).map(([name, service]) => ({ ...service, name })),
+    volumes: Object.keys(document.volumes ?? {})
+  }
+}
+
+/** Compose interpolation with an empty shell: undefined when a value needs a variable (${X:?err}). */
+export function interpolate (value: string): string | undefined {
+  let unresolved = false
+  const resolved = value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, _name, operator: string | undefined, argument: string | undefined) => {
+    if (match === '$$') return '$'
+    if (operator === ':-' || operator === '-') return argument ?? ''
+    if (operator === ':?' || operator === '?') unresolved = true
+    return ''
+  })
+  return unresolved ? undefined : resolved
+}
+
+/** The service's environment as the container sees it (values undefined when they need the shell). */
+export function environmentOf (service: ComposeService): Record<string, string | undefined> {
+  const entries: Array<[string, string | undefined]> = Array.isArray(service.environment)
+    ? service.environment.map((entry) => {
+      const [name = '', ...value] = entry.split('=')
+      return [name, value.length === 0 ? undefined : interpolate(value.join('='))]
+    })
+    : Object.entries(service.environment ?? {}).map(([name, value]) => [name, value === null ? undefined : interpolate(String(value))])
+  return Object.fromEntries(entries)
+}
+
+export function dependenciesOf (service: ComposeService): string[] {
+  if (service.depends_on === undefined) return []
+  return Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on)
+}
+
+export function commandText (service: ComposeService): string {
+  const join = (part: string | string[] | undefined) => Array.isArray(part) ? part.join(' ') : part ?? ''
+  return `${join(service.entrypoint)} ${join(service.command)}`
+}
