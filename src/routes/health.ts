@@ -1,16 +1,34 @@
-// Liveness and readiness probes for orchestrators.
+// Liveness and readiness probes for orchestrators. Readiness checks storage and, when shared state
+// is in Redis, Redis: fail-closed replicas are not ready without it; fail-open ones stay ready and
+// say they are degraded (taking them all out of the load balancer would defeat failing open).
 import type { FastifyInstance } from 'fastify'
+import type { SharedStateReadiness } from '../shared-state/create-shared-state.js'
 import type { Storage } from '../storage/storage.js'
 
-export async function healthRoutes (app: FastifyInstance, options: { storage: Storage }): Promise<void> {
+type CheckResult = 'ok' | 'unavailable'
+
+export async function healthRoutes (app: FastifyInstance, options: { storage: Storage, redis?: SharedStateReadiness }): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (request, reply) => {
-    try {
-      await options.storage.checkReady()
-      return { status: 'ready', checks: { storage: 'ok' } }
-    } catch (error) {
-      request.log.warn({ err: error }, 'storage not ready')
-      return reply.code(503).send({ status: 'not_ready', checks: { storage: 'unavailable' } })
-    }
+    const [storage, redis] = await Promise.all([
+      probe(() => options.storage.checkReady(), (error) => request.log.warn({ err: error }, 'storage not ready')),
+      options.redis === undefined
+        ? undefined
+        : probe(() => (options.redis as SharedStateReadiness).check(), (error) => request.log.warn({ err: error }, 'Redis not ready'))
+    ])
+    const checks = { storage, ...(redis !== undefined ? { redis } : {}) }
+    const ready = storage === 'ok' && (redis !== 'unavailable' || options.redis?.required === false)
+    if (!ready) return reply.code(503).send({ status: 'not_ready', checks })
+    return { status: redis === 'unavailable' ? 'degraded' : 'ready', checks }
   })
+}
+
+async function probe (check: () => Promise<void>, onFailure: (error: unknown) => void): Promise<CheckResult> {
+  try {
+    await check()
+    return 'ok'
+  } catch (error) {
+    onFailure(error)
+    return 'unavailable'
+  }
 }

@@ -15,7 +15,7 @@ function admissionAt (start: number) {
   let now = start
   const store = new MemoryLimitStore({ now: () => now })
   t.teardown(() => store.close())
-  return { admission: new ImageAdmission(store, () => now), advance: (ms: number) => { now += ms } }
+  return { admission: new ImageAdmission(store, { now: () => now }), advance: (ms: number) => { now += ms } }
 }
 
 const rejection = async (promise: Promise<unknown>): Promise<GatewayError> => {
