@@ -14,7 +14,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async claim (key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
-    const existing = await this.get(key)
+    // No await before the write: check-and-claim must not interleave with another claim.
+    const existing = this.#live(key)
     if (existing !== undefined) return { claimed: false, record: existing }
     const owner = randomUUID()
     this.#entries.set(key, { record: { state: 'pending', fingerprint }, expiresAt: Date.now() + leaseMs, owner })
@@ -31,6 +32,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async get (key: string): Promise<IdempotencyRecord | undefined> {
+    return this.#live(key)
+  }
+
+  #live (key: string): IdempotencyRecord | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt <= Date.now()) {
