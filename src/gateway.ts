@@ -48,7 +48,6 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
   await spool.init()
   const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)
   flusher.start() // generations spooled before a restart go first
-  const sharedState = await createSharedState(config, logger, sharedStateEvents ?? noSharedStateEvents)
 
   // A tenants file is read strictly at start (a broken file stops the process); later reloads that
   // fail keep the tenants in force.
@@ -80,6 +79,8 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     events
   )
 
+  // Connected last: nothing after this can fail without closing the connection again.
+  const sharedState = await createSharedState(config, logger, sharedStateEvents ?? noSharedStateEvents)
   const app = buildApp({
     config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger,
     limitStore: sharedState.limitStore,
