@@ -58,7 +58,7 @@ export const EnvSchema = Type.Object({
   UPSTREAM_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key sent to the upstream provider.' })),
   SPOOL_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local directory where generations wait when durable storage fails. Default: DATA_DIR/.spool.' })),
   SPOOL_FLUSH_MS: Milliseconds(2000, 'First retry delay of the spool flusher (doubles while storage keeps failing, up to a minute).'),
-  IN_FLIGHT_LEASE_MS: Milliseconds(30000, 'Lease of one in-flight slot, renewed every third of it while the generation runs; a replica that dies frees its slots after this.'),
+  IN_FLIGHT_LEASE_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Lease of one in-flight slot (ms), renewed every third of it while the generation runs; a replica that dies frees its slots after this.' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$', description: 'Redis (redis:// or rediss:// for TLS) holding the shared state of many replicas: rate limits, image quotas, in-flight slots, failed-auth counts, idempotency records. Unset: per-process memory (one replica).' })),
   REDIS_KEY_PREFIX: Type.String({ minLength: 1, default: 'igw:', description: 'Prefix of every key the gateway writes to Redis (several deployments can share one Redis).' }),
   REDIS_FAILURE_POLICY: Type.Union([Type.Literal('fail-closed'), Type.Literal('fail-open')], { default: 'fail-closed', description: 'While Redis is unreachable: fail-closed answers 503 shared_state_unavailable (limits never loosen); fail-open falls back to per-process limits (logged and counted).' }),
