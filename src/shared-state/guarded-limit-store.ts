@@ -32,6 +32,9 @@ export class GuardedLimitStore implements LimitStore {
 
   async releaseSlot (key: string, slotId: string): Promise<void> {
     await this.#guard.bestEffort('limits.releaseSlot', () => this.#redis.releaseSlot(key, slotId), () => this.#memory.releaseSlot(key, slotId))
+    // The slot may have been taken in memory while Redis was down; slot ids are unique, so
+    // releasing it there too can only ever free this slot.
+    await this.#memory.releaseSlot(key, slotId)
   }
 
   async slotsInUse (key: string): Promise<number> {
