@@ -80,6 +80,7 @@ export async function checkRedis (redis: Redis): Promise<void> {
 
 export async function closeRedis (redis: Redis): Promise<void> {
   if (redis.status === 'end') return
+  redis.removeAllListeners('close') // closing on purpose is not a lost connection
   try {
     await redis.quit()
   } catch {
