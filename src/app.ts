@@ -9,6 +9,8 @@ import { ManifestReader } from './generation/manifest-reader.js'
 import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
 import { createAuthenticate } from './plugins/authenticate.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import documentedStatuses from './plugins/documented-statuses.js'
@@ -39,6 +41,10 @@ export interface AppServices {
   keys: () => KeyDirectory
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
+  /** Request-rate store shared by replicas; unset, @fastify/rate-limit counts per process. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Set when shared state is in Redis, for /readyz. */
+  redis?: SharedStateReadiness
   spool?: Spool
   /** Shared with the upstream events and storage wrapper that feed it; a fresh one when absent. */
   metrics?: GatewayMetrics
@@ -93,17 +99,17 @@ export function buildApp (services: AppServices): FastifyInstance {
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
 
   // Public: probes and durable links (the link itself is the capability).
-  app.register(healthRoutes, { storage: services.storage })
+  app.register(healthRoutes, { storage: services.storage, redis: services.redis })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
     tenantScope.addHook('onRequest', authenticate)
-    await registerTenantRateLimit(tenantScope)
+    await registerTenantRateLimit(tenantScope, services.rateLimitStore)
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
-      admission: new ImageAdmission(services.limitStore),
+      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
       idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
       readImage: async (key) => await readable.getBytes(key),
       metrics,

@@ -1,5 +1,5 @@
-// Assembles a running gateway from its configuration: storage, keys, upstream (the built-in
-// simulator when no provider is configured), the app, and the listening socket.
+// Assembles a running gateway from its configuration: storage, shared state (memory or Redis), keys,
+// upstream (the built-in simulator when no provider is configured), the app, and the listening socket.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { pino } from 'pino'
@@ -7,11 +7,11 @@ import { buildApp, REDACTED_LOG_PATHS } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
 import { startSimulator, type Simulator } from './simulator/index.js'
 import { sweepOrphans } from './generation/orphan-sweeper.js'
-import { MemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js'
 import { createStorage } from './storage/create-storage.js'
 import { Spool } from './storage/spool.js'
 import { SpoolFlusher } from './storage/spool-flusher.js'
-import { MemoryLimitStore } from './limits/memory-limit-store.js'
+import { createSharedState } from './shared-state/create-shared-state.js'
+import { allSharedStateEvents, type SharedStateEvents } from './shared-state/shared-state-events.js'
 import { defaultTenantDirectory, loadTenantsFile } from './tenants/load-tenants.js'
 import { TenantRegistry } from './tenants/tenant-registry.js'
 import { createOpenAIUpstream } from './upstream/openai-upstream.js'
@@ -43,12 +43,13 @@ export interface StartOptions {
   upstreamEvents?: UpstreamEvents
   /** Clock of the circuit breakers (tests move it instead of sleeping through cooldowns). */
   now?: () => number
+  sharedStateEvents?: SharedStateEvents
   loggerInstance?: FastifyServerOptions['loggerInstance']
   /** Tests: fail requests whose answer a response schema would change, or whose status is undocumented. */
   checkResponses?: boolean
 }
 
-export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents, now, checkResponses }: StartOptions): Promise<RunningGateway> {
+export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents, now, checkResponses, sharedStateEvents }: StartOptions): Promise<RunningGateway> {
   const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const metrics = new GatewayMetrics()
   const storage = meteredStorage(await createStorage(config.storage), metrics)
@@ -56,7 +57,6 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
   await spool.init()
   const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)
   flusher.start() // generations spooled before a restart go first
-  const idempotencyStore = new MemoryIdempotencyStore()
 
   // A tenants file is read strictly at start (a broken file stops the process); later reloads that
   // fail keep the tenants in force.
@@ -66,7 +66,6 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     : defaultTenantDirectory(devKey !== undefined ? [devKey] : config.apiKeys, config.defaultPolicy)
   const tenants = new TenantRegistry(initialKeys, { filePath: config.tenantsFile, defaults: config.defaultPolicy, log: logger })
   tenants.watch()
-  const limitStore = new MemoryLimitStore()
 
   const plan = loadUpstreamPlan(config, env)
   let simulator: Simulator | undefined
@@ -90,11 +89,20 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     events
   )
 
-  const app = buildApp({ config, router, storage, spool, idempotencyStore, keys: () => tenants.current, limitStore, metrics, loggerInstance: logger, checkResponses })
+  // Connected last: nothing after this can fail without closing the connection again.
+  const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]))
+  const app = buildApp({
+    config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses,
+    limitStore: sharedState.limitStore,
+    idempotencyStore: sharedState.idempotencyStore,
+    rateLimitStore: sharedState.rateLimitStore,
+    redis: sharedState.redis
+  })
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     await simulator?.close()
+    await sharedState.close()
     throw error
   }
   const orphanSweeper = config.orphanSweepMs > 0
@@ -133,8 +141,7 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
         clearInterval(idleSweeper)
       }
       await flusher.stop()
-      await limitStore.close()
-      await idempotencyStore.close()
+      await sharedState.close()
       await simulator?.close()
       await storage.close()
     }

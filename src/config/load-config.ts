@@ -101,6 +101,15 @@ function toGatewayConfig (env: Env) {
       dir: env.SPOOL_DIR ?? `${env.DATA_DIR.replace(/\/+$/, '')}/.spool`,
       flushMs: env.SPOOL_FLUSH_MS
     },
+    inFlightLeaseMs: env.IN_FLIGHT_LEASE_MS,
+    redis: env.REDIS_URL === undefined
+      ? undefined
+      : {
+          url: env.REDIS_URL,
+          keyPrefix: env.REDIS_KEY_PREFIX,
+          failurePolicy: env.REDIS_FAILURE_POLICY as 'fail-closed' | 'fail-open',
+          commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS
+        },
     idempotencyTtlMs: Math.round(env.IDEMPOTENCY_TTL_HOURS * 3_600_000),
     links: {
       mode: env.LINK_MODE as 'gateway' | 'redirect' | 'public',

@@ -1,8 +1,9 @@
 // In-process idempotency records, for one gateway process; expired records are swept.
+import { randomUUID } from 'node:crypto'
 import type { GenerateResponse } from '../schemas/generation.js'
 import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
 
-interface Entry { record: IdempotencyRecord, expiresAt: number }
+interface Entry { record: IdempotencyRecord, expiresAt: number, owner?: string }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #entries = new Map<string, Entry>()
@@ -13,21 +14,28 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async claim (key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
-    const existing = await this.get(key)
+    // No await before the write: check-and-claim must not interleave with another claim.
+    const existing = this.#live(key)
     if (existing !== undefined) return { claimed: false, record: existing }
-    this.#entries.set(key, { record: { state: 'pending', fingerprint }, expiresAt: Date.now() + leaseMs })
-    return { claimed: true }
+    const owner = randomUUID()
+    this.#entries.set(key, { record: { state: 'pending', fingerprint }, expiresAt: Date.now() + leaseMs, owner })
+    return { claimed: true, owner }
   }
 
   async complete (key: string, fingerprint: string, response: GenerateResponse, ttlMs: number): Promise<void> {
     this.#entries.set(key, { record: { state: 'done', fingerprint, response }, expiresAt: Date.now() + ttlMs })
   }
 
-  async release (key: string): Promise<void> {
-    if (this.#entries.get(key)?.record.state === 'pending') this.#entries.delete(key)
+  async release (key: string, owner: string): Promise<void> {
+    const entry = this.#entries.get(key)
+    if (entry?.record.state === 'pending' && entry.owner === owner) this.#entries.delete(key)
   }
 
   async get (key: string): Promise<IdempotencyRecord | undefined> {
+    return this.#live(key)
+  }
+
+  #live (key: string): IdempotencyRecord | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt <= Date.now()) {

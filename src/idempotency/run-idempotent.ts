@@ -48,7 +48,7 @@ export async function runIdempotent (call: IdempotentCall, execute: () => Promis
       try {
         response = await execute()
       } catch (error) {
-        await call.store.release(call.key)
+        await call.store.release(call.key, claim.owner)
         throw error
       }
       await call.store.complete(call.key, fingerprint, call.toStored?.(response) ?? response, call.ttlMs)

@@ -2,14 +2,14 @@
 // tenant's per-minute and per-day quotas (fixed windows: the calendar minute and the UTC day).
 // What a failed call reserved is given back; a call that stored fewer images than asked pays only
 // for those.
+import { randomUUID } from 'node:crypto'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { Tenant } from '../tenants/tenant.js'
 import type { LimitStore, WindowCounter } from './limit-store.js'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
-// An in-flight slot is a lease: if a process dies holding it, the slot frees itself after this.
-export const IN_FLIGHT_LEASE_MS = 15 * MINUTE
+export const DEFAULT_IN_FLIGHT_LEASE_MS = 30_000
 
 export interface Admission {
   /** The generation failed: give back the images and the slot. */
@@ -18,29 +18,40 @@ export interface Admission {
   settle(storedImages: number): Promise<void>
 }
 
-export function quotaCounters (tenant: Tenant, now: number): { minute: WindowCounter, day: WindowCounter, inFlight: WindowCounter } {
+export interface AdmissionOptions {
+  /** An in-flight slot is a lease renewed while the generation runs, so a dead replica's slot frees itself. */
+  leaseMs?: number
+  now?: () => number
+}
+
+// Keys carry the tenant id in braces: a Redis Cluster hash tag, so the minute and day counters
+// that one script updates together live in the same slot.
+export function quotaCounters (tenant: Tenant, now: number): { minute: WindowCounter, day: WindowCounter, inFlightKey: string } {
   const minuteStart = now - (now % MINUTE)
   const dayStart = now - (now % DAY)
   return {
-    minute: { key: `img:m:${tenant.id}:${minuteStart}`, limit: tenant.policy.images.perMinute, resetAt: minuteStart + MINUTE },
-    day: { key: `img:d:${tenant.id}:${dayStart}`, limit: tenant.policy.images.perDay, resetAt: dayStart + DAY },
-    inFlight: { key: `inflight:${tenant.id}`, limit: tenant.policy.maxInFlight, resetAt: now + IN_FLIGHT_LEASE_MS }
+    minute: { key: `img:{${tenant.id}}:m:${minuteStart}`, limit: tenant.policy.images.perMinute, resetAt: minuteStart + MINUTE },
+    day: { key: `img:{${tenant.id}}:d:${dayStart}`, limit: tenant.policy.images.perDay, resetAt: dayStart + DAY },
+    inFlightKey: `inflight:{${tenant.id}}`
   }
 }
 
 export class ImageAdmission {
   readonly #store: LimitStore
+  readonly #leaseMs: number
   readonly #now: () => number
 
-  constructor (store: LimitStore, now: () => number = Date.now) {
+  constructor (store: LimitStore, options: AdmissionOptions = {}) {
     this.#store = store
-    this.#now = now
+    this.#leaseMs = options.leaseMs ?? DEFAULT_IN_FLIGHT_LEASE_MS
+    this.#now = options.now ?? Date.now
   }
 
   async admit (tenant: Tenant, images: number): Promise<Admission> {
     const now = this.#now()
     const counters = quotaCounters(tenant, now)
-    const slot = await this.#store.tryConsume([counters.inFlight], 1)
+    const slotId = randomUUID()
+    const slot = await this.#store.leaseSlot(counters.inFlightKey, slotId, tenant.policy.maxInFlight, this.#leaseMs)
     if (!slot.ok) {
       throw new GatewayError({
         status: 429,
@@ -50,17 +61,30 @@ export class ImageAdmission {
         headers: { 'retry-after': '1' }
       })
     }
-    const quota = await this.#store.tryConsume([counters.minute, counters.day], images)
+    let quota
+    try {
+      quota = await this.#store.tryConsume([counters.minute, counters.day], images)
+    } catch (error) {
+      await this.#store.releaseSlot(counters.inFlightKey, slotId)
+      throw error
+    }
     if (!quota.ok) {
-      await this.#store.giveBack([counters.inFlight.key], 1)
+      await this.#store.releaseSlot(counters.inFlightKey, slotId)
       throw quotaExceeded(tenant, images, quota.blocked, quota.used, counters.day.key, now)
     }
+    // Renewal failures are left to the store's failure policy: at worst the lease lapses and the
+    // tenant briefly gets one more slot than its cap.
+    const renewal = setInterval(() => {
+      this.#store.leaseSlot(counters.inFlightKey, slotId, tenant.policy.maxInFlight, this.#leaseMs).catch(() => {})
+    }, Math.max(1, Math.floor(this.#leaseMs / 3)))
+    renewal.unref()
     const imageKeys = [counters.minute.key, counters.day.key]
     let done = false
     const finish = async (unusedImages: number) => {
       if (done) return
       done = true
-      await this.#store.giveBack([counters.inFlight.key], 1)
+      clearInterval(renewal)
+      await this.#store.releaseSlot(counters.inFlightKey, slotId)
       if (unusedImages > 0) await this.#store.giveBack(imageKeys, unusedImages)
     }
     return {

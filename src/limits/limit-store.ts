@@ -4,13 +4,15 @@
 export interface WindowCounter {
   key: string
   limit: number
-  /** Epoch milliseconds at which the counter is forgotten (the end of its window or lease). */
+  /** Epoch milliseconds at which the counter is forgotten (the end of its window). */
   resetAt: number
 }
 
 export type ConsumeResult =
   | { ok: true }
   | { ok: false, blocked: WindowCounter, used: number }
+
+export type LeaseResult = { ok: true } | { ok: false, used: number }
 
 export interface LimitStore {
   /** Atomically adds `amount` to every counter if none would then exceed its limit; else adds nothing. */
@@ -19,5 +21,14 @@ export interface LimitStore {
   giveBack(keys: string[], amount: number): Promise<void>
   /** Current values; 0 for counters that do not exist or have expired. */
   peek(keys: string[]): Promise<number[]>
+  /**
+   * Holds slot `slotId` of the pool `key` for `leaseMs` from now. A slot already held is renewed
+   * (never refused); a new one is taken only while fewer than `limit` live slots exist. Slots whose
+   * lease ran out are gone, so a holder that dies frees its slot after one lease.
+   */
+  leaseSlot(key: string, slotId: string, limit: number, leaseMs: number): Promise<LeaseResult>
+  releaseSlot(key: string, slotId: string): Promise<void>
+  /** Live (unexpired) slots of the pool `key`. */
+  slotsInUse(key: string): Promise<number>
   close(): Promise<void>
 }

@@ -1,11 +1,13 @@
-// In-process LimitStore: exact for one gateway process. Expired counters are swept periodically so
-// memory stays bounded by the number of live windows.
-import type { ConsumeResult, LimitStore, WindowCounter } from './limit-store.js'
+// In-process LimitStore: exact for one gateway process. Expired counters and slots are swept
+// periodically so memory stays bounded by the number of live windows and leases.
+import type { ConsumeResult, LeaseResult, LimitStore, WindowCounter } from './limit-store.js'
 
 interface Entry { value: number, resetAt: number }
 
 export class MemoryLimitStore implements LimitStore {
   readonly #entries = new Map<string, Entry>()
+  /** Pool key → slot id → lease expiry (epoch ms). */
+  readonly #pools = new Map<string, Map<string, number>>()
   readonly #now: () => number
   readonly #sweeper: NodeJS.Timeout
 
@@ -44,9 +46,26 @@ export class MemoryLimitStore implements LimitStore {
     return keys.map((key) => this.#value(key))
   }
 
+  async leaseSlot (key: string, slotId: string, limit: number, leaseMs: number): Promise<LeaseResult> {
+    const pool = this.#livePool(key)
+    if (!pool.has(slotId) && pool.size >= limit) return { ok: false, used: pool.size }
+    pool.set(slotId, this.#now() + leaseMs)
+    this.#pools.set(key, pool)
+    return { ok: true }
+  }
+
+  async releaseSlot (key: string, slotId: string): Promise<void> {
+    this.#pools.get(key)?.delete(slotId)
+  }
+
+  async slotsInUse (key: string): Promise<number> {
+    return this.#livePool(key).size
+  }
+
   async close (): Promise<void> {
     clearInterval(this.#sweeper)
     this.#entries.clear()
+    this.#pools.clear()
   }
 
   #live (key: string): Entry | undefined {
@@ -63,10 +82,21 @@ export class MemoryLimitStore implements LimitStore {
     return this.#live(key)?.value ?? 0
   }
 
+  #livePool (key: string): Map<string, number> {
+    const pool = this.#pools.get(key) ?? new Map<string, number>()
+    const now = this.#now()
+    for (const [slotId, expiresAt] of pool) if (expiresAt <= now) pool.delete(slotId)
+    return pool
+  }
+
   #sweep (): void {
     const now = this.#now()
     for (const [key, entry] of this.#entries) {
       if (entry.resetAt <= now) this.#entries.delete(key)
+    }
+    for (const [key, pool] of this.#pools) {
+      for (const [slotId, expiresAt] of pool) if (expiresAt <= now) pool.delete(slotId)
+      if (pool.size === 0) this.#pools.delete(key)
     }
   }
 }

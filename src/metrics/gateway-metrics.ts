@@ -29,6 +29,8 @@ export class GatewayMetrics {
   readonly #fallbacks = new Counter({ name: 'igw_upstream_fallbacks_total', help: 'Generations that moved on to the next upstream, by from, to and the failure that caused it.', labelNames: ['from', 'to', 'reason'], registers: [this.registry] })
   readonly #breakerState = new Gauge({ name: 'igw_upstream_circuit_state', help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.', labelNames: ['upstream'], registers: [this.registry] })
   readonly #breakerChanges = new Counter({ name: 'igw_upstream_circuit_transitions_total', help: 'Circuit breaker state changes per upstream, by the state entered.', labelNames: ['upstream', 'state'], registers: [this.registry] })
+  readonly #redisFailures = new Counter({ name: 'igw_redis_failures_total', help: 'Shared-state operations that could not use Redis, by operation and what the failure policy did (rejected: 503; per_process: fail-open; ignored: a give-back or renewal left to TTLs).', labelNames: ['operation', 'outcome'], registers: [this.registry] })
+  readonly #redisUp = new Gauge({ name: 'igw_redis_up', help: 'Whether the Redis connection of shared state is usable (1) or lost (0); absent without REDIS_URL.', registers: [this.registry] })
   readonly #storageSeconds = new Histogram({ name: 'igw_storage_operation_duration_seconds', help: 'Time of one storage operation, by driver, operation and outcome (ok, error).', labelNames: ['driver', 'operation', 'outcome'], buckets: FAST_BUCKETS, registers: [this.registry] })
 
   constructor (options: { processMetrics?: boolean } = {}) {
@@ -69,6 +71,14 @@ export class GatewayMetrics {
   breaker (upstream: string, state: BreakerState, transition = true): void {
     this.#breakerState.set({ upstream }, BREAKER_VALUES[state])
     if (transition) this.#breakerChanges.inc({ upstream, state })
+  }
+
+  redisFailure (operation: string, outcome: string): void {
+    this.#redisFailures.inc({ operation, outcome })
+  }
+
+  redisConnection (state: 'up' | 'down'): void {
+    this.#redisUp.set(state === 'up' ? 1 : 0)
   }
 
   storageOperation (driver: string, operation: string, outcome: 'ok' | 'error', seconds: number): void {

@@ -1,7 +1,8 @@
 // Request-rate limits per tenant with @fastify/rate-limit: keyed by tenant id, each tenant's own
 // max and window, checked after authentication and before the body is parsed. Over the limit, the
-// plugin throws our GatewayError so the answer is the OpenAI envelope.
-import rateLimit from '@fastify/rate-limit'
+// plugin throws our GatewayError so the answer is the OpenAI envelope. With many replicas, `store`
+// is the Redis-backed one (src/shared-state/rate-limit-store.ts); unset, each process counts alone.
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { Tenant } from '../tenants/tenant.js'
@@ -11,9 +12,10 @@ function tenantOf (request: FastifyRequest): Tenant {
   return request.tenant
 }
 
-export async function registerTenantRateLimit (scope: FastifyInstance): Promise<void> {
+export async function registerTenantRateLimit (scope: FastifyInstance, store?: FastifyRateLimitStoreCtor): Promise<void> {
   await scope.register(rateLimit, {
     global: true,
+    ...(store !== undefined ? { store } : {}),
     hook: 'preParsing',
     keyGenerator: (request) => `tenant:${tenantOf(request).id}`,
     max: (request) => tenantOf(request).policy.rateLimit.max,

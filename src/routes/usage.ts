@@ -18,14 +18,17 @@ export async function usageRoutes (app: FastifyInstance, options: { store: Limit
       tags: ['usage'],
       response: {
         200: answer(refTo(UsageResponse), 'Usage now.', RATE_LIMIT_HEADERS),
-        ...errorAnswers(401, 429, 500)
+        ...errorAnswers(401, 429, 500, 503)
       }
     }
   }, async (request, reply) => {
     const tenant = requireTenant(request)
     const at = now()
     const counters = quotaCounters(tenant, at)
-    const [minuteUsed = 0, dayUsed = 0, inFlight = 0] = await options.store.peek([counters.minute.key, counters.day.key, counters.inFlight.key])
+    const [[minuteUsed = 0, dayUsed = 0], inFlight] = await Promise.all([
+      options.store.peek([counters.minute.key, counters.day.key]),
+      options.store.slotsInUse(counters.inFlightKey)
+    ])
     const window = (used: number, limit: number, resetAt: number) => ({
       used, limit, remaining: Math.max(0, limit - used), reset_seconds: Math.max(0, Math.ceil((resetAt - at) / 1000))
     })

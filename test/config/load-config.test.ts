@@ -23,6 +23,14 @@ t.test('values are converted to their types and lists are split', async (t) => {
   t.equal(config.publicBaseUrl, 'https://img.example.com', 'trailing slash removed')
 })
 
+t.test('shared state is in memory unless REDIS_URL is set; then prefix, policy and timeout apply', async (t) => {
+  t.equal(loadConfig({}).redis, undefined)
+  t.equal(loadConfig({}).inFlightLeaseMs, 30_000)
+  t.same(loadConfig({ REDIS_URL: 'rediss://:secret@cache:6380' }).redis, { url: 'rediss://:secret@cache:6380', keyPrefix: 'igw:', failurePolicy: 'fail-closed', commandTimeoutMs: 1000 })
+  t.same(loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'prod:', REDIS_FAILURE_POLICY: 'fail-open', REDIS_COMMAND_TIMEOUT_MS: '250' }).redis,
+    { url: 'redis://r:6379', keyPrefix: 'prod:', failurePolicy: 'fail-open', commandTimeoutMs: 250 })
+})
+
 t.test('an empty variable counts as unset', async (t) => {
   t.equal(loadConfig({ PORT: '' }).port, 8080)
 })
@@ -31,7 +39,8 @@ t.test('each wrong value is rejected naming its variable', async (t) => {
   const wrong: Array<[string, string]> = [
     ['PORT', 'eighty'], ['PORT', '70000'], ['LOG_LEVEL', 'loud'], ['STORAGE_DRIVER', 'ftp'],
     ['UPSTREAM_BASE_URL', 'not a url'], ['UPSTREAM_MAX_RETRIES', '-1'], ['STORAGE_FSYNC', 'maybe'],
-    ['PUBLIC_BASE_URL', 'ftp://x'], ['BODY_LIMIT_BYTES', '10']
+    ['PUBLIC_BASE_URL', 'ftp://x'], ['BODY_LIMIT_BYTES', '10'],
+    ['REDIS_URL', 'http://redis:6379'], ['REDIS_FAILURE_POLICY', 'fail-maybe'], ['REDIS_COMMAND_TIMEOUT_MS', '0'], ['IN_FLIGHT_LEASE_MS', '10']
   ]
   for (const [name, value] of wrong) {
     let thrown: unknown

@@ -8,6 +8,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { makeDataDir, type Teardown } from './temp-dir.js'
 import type { UpstreamEvents } from '../../src/upstream/upstream-events.js'
+import type { SharedStateEvents } from '../../src/shared-state/shared-state-events.js'
 
 export const TEST_KEY = 'igw_test_key_0123456789abcdef'
 export const SIMULATOR_KEY = 'sim-secret-key'
@@ -30,6 +31,7 @@ export interface TestGatewayOptions {
   upstreamEvents?: UpstreamEvents
   /** Clock of the gateway's circuit breakers. */
   now?: () => number
+  sharedStateEvents?: SharedStateEvents
   /** Runs once the simulator is up, before the gateway starts (e.g. to write config naming it). */
   beforeStart?: (simulator: Simulator) => Promise<void>
 }
@@ -56,7 +58,7 @@ export async function startTestGateway (t: Teardown, options: TestGatewayOptions
 }
 
 /** Starts (another) gateway on an existing data directory and simulator, e.g. to test a restart. */
-export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents' | 'now'> = {}) {
+export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents' | 'now' | 'sharedStateEvents'> = {}) {
   const logLines: string[] = []
   const capture = new Writable({
     write (chunk, _encoding, done) {
@@ -76,7 +78,7 @@ export async function startGatewayOn (t: Teardown, dataDir: string, simulator: S
     LOG_LEVEL: 'debug',
     ...env
   })
-  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, checkResponses: true, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, sharedStateEvents: extra.sharedStateEvents, checkResponses: true, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
   t.teardown(() => gateway.close())
   return { gateway, logLines }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { GatewayError } from '../../src/errors/gateway-error.js'
-import { ImageAdmission } from '../../src/limits/image-admission.js'
+import { ImageAdmission, quotaCounters } from '../../src/limits/image-admission.js'
 import { MemoryLimitStore } from '../../src/limits/memory-limit-store.js'
 import type { Tenant } from '../../src/tenants/tenant.js'
 
@@ -15,7 +15,7 @@ function admissionAt (start: number) {
   let now = start
   const store = new MemoryLimitStore({ now: () => now })
   t.teardown(() => store.close())
-  return { admission: new ImageAdmission(store, () => now), advance: (ms: number) => { now += ms } }
+  return { admission: new ImageAdmission(store, { now: () => now }), advance: (ms: number) => { now += ms } }
 }
 
 const rejection = async (promise: Promise<unknown>): Promise<GatewayError> => {
@@ -79,4 +79,15 @@ t.test('a request larger than the whole quota is refused as hopeless', async (t)
   const { admission } = admissionAt(DAY_START)
   const refused = await rejection(admission.admit(tenant, 7))
   t.equal(refused.headers['x-should-retry'], 'false')
+})
+
+t.test('a running generation keeps renewing its slot lease, and frees it when it ends', async (t) => {
+  const store = new MemoryLimitStore()
+  t.teardown(() => store.close())
+  const admission = new ImageAdmission(store, { leaseMs: 300 })
+  const running = await admission.admit(tenant, 1)
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.equal(await store.slotsInUse(quotaCounters(tenant, Date.now()).inFlightKey), 1, 'still held after more than three leases')
+  await running.settle(1)
+  t.equal(await store.slotsInUse(quotaCounters(tenant, Date.now()).inFlightKey), 0)
 })

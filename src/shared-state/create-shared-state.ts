@@ -1,0 +1,69 @@
+// The one place that decides where shared state lives: per-process memory (no REDIS_URL, one
+// replica) or Redis (many replicas), with REDIS_FAILURE_POLICY wrapped around every Redis store.
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import type { GatewayConfig } from '../config/load-config.js'
+import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
+import { MemoryIdempotencyStore } from '../idempotency/memory-idempotency-store.js'
+import { RedisIdempotencyStore } from '../idempotency/redis-idempotency-store.js'
+import type { LimitStore } from '../limits/limit-store.js'
+import { MemoryLimitStore } from '../limits/memory-limit-store.js'
+import { RedisLimitStore } from '../limits/redis-limit-store.js'
+import { GuardedIdempotencyStore } from './guarded-idempotency-store.js'
+import { GuardedLimitStore } from './guarded-limit-store.js'
+import { guardedRateLimitStore } from './rate-limit-store.js'
+import { checkRedis, closeRedis, createRedisClient, firstConnection, type ConnectionLogger } from './redis-client.js'
+import { RedisFailureGuard } from './redis-failure-guard.js'
+import type { SharedStateEvents } from './shared-state-events.js'
+
+export interface SharedStateReadiness {
+  check(): Promise<void>
+  /** fail-closed: the replica is not ready without Redis. fail-open: it serves anyway (degraded). */
+  required: boolean
+}
+
+export interface SharedState {
+  limitStore: LimitStore
+  idempotencyStore: IdempotencyStore
+  /** For @fastify/rate-limit; undefined means its own per-process store. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Set when Redis is configured: what /readyz reports as `checks.redis`. */
+  redis?: SharedStateReadiness
+  close(): Promise<void>
+}
+
+// How long start-up waits for Redis before it goes on without it (not ready, and per the policy).
+const FIRST_CONNECTION_WAIT_MS = 5000
+
+export async function createSharedState (config: GatewayConfig, log: ConnectionLogger, events: SharedStateEvents): Promise<SharedState> {
+  if (config.redis === undefined) {
+    const limitStore = new MemoryLimitStore()
+    const idempotencyStore = new MemoryIdempotencyStore()
+    return {
+      limitStore,
+      idempotencyStore,
+      async close () {
+        await limitStore.close()
+        await idempotencyStore.close()
+      }
+    }
+  }
+  const { keyPrefix, failurePolicy } = config.redis
+  const redis = createRedisClient(config.redis, log, events)
+  if (!await firstConnection(redis, FIRST_CONNECTION_WAIT_MS)) {
+    log.warn({ policy: failurePolicy }, `Redis is not reachable at start; ${failurePolicy === 'fail-closed' ? 'requests get 503 until it is' : 'limits are per process until it is'}`)
+  }
+  const guard = new RedisFailureGuard(failurePolicy, events, log)
+  const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore(), guard)
+  const idempotencyStore = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard)
+  return {
+    limitStore,
+    idempotencyStore,
+    rateLimitStore: guardedRateLimitStore(redis, `${keyPrefix}rate:`, guard),
+    redis: { check: () => checkRedis(redis), required: failurePolicy === 'fail-closed' },
+    async close () {
+      await limitStore.close()
+      await idempotencyStore.close()
+      await closeRedis(redis)
+    }
+  }
+}
