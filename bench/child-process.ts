@@ -67,6 +67,16 @@ export class BenchChild {
     await this.#ask({ type: 'gc' }, 'gc-done')
   }
 
+  /** Starts the V8 CPU profiler on the child's main thread. */
+  async startProfile (): Promise<void> {
+    await this.#ask({ type: 'profile-start' }, 'profile-started')
+  }
+
+  /** Stops the profiler and writes the .cpuprofile (Chrome DevTools format) to `file`. */
+  async stopProfile (file: string): Promise<void> {
+    await this.#ask({ type: 'profile-stop', file }, 'profile-written')
+  }
+
   async rssBytes (): Promise<number> {
     return await this.#statusField('VmRSS')
   }

@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     rounds: { type: 'string' },
     duration: { type: 'string' },
+    'profile-scenario': { type: 'string', default: 'big' },
   }
 })
 const smoke = args.smoke === true
@@ -86,16 +87,16 @@ try {
   }
 
   let profile
-  const big = SCENARIOS.find((scenario) => scenario.name === 'big')
-  if (only.includes('profile') && big !== undefined) {
-    log('profiling the gateway under big')
-    profile = await profileGateway(big, context, resultsDir)
+  const profiled = SCENARIOS.find((scenario) => scenario.name === args['profile-scenario'])
+  if (only.includes('profile') && profiled !== undefined) {
+    log(`profiling the gateway under ${profiled.name}`)
+    profile = await profileGateway(profiled, context, resultsDir)
   }
 
   const targets = evaluateTargets(scenarios, floor, inflight, skipped)
   const table = formatTable(scenarios, floor, inflight, targets, skipped)
   log(`\n${table}`)
-  if (profile !== undefined) log(`\nCPU profile of the gateway under big (${profile.file}):\n${formatProfile(profile)}`)
+  if (profile !== undefined) log(`\nCPU profile of the gateway under ${profiled?.name} (${profile.file}):\n${formatProfile(profile)}`)
   const results = {
     generatedAt: new Date().toISOString(),
     smoke,

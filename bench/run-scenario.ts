@@ -74,17 +74,22 @@ export async function clearStoredImages (dataDir: string, settleMs: number): Pro
 
 const settleMsAfter = (p99Ms: number) => 200 + 2 * p99Ms
 
-async function measureOnce (child: BenchChild, scenario: Scenario, settings: BenchSettings): Promise<Measurement> {
+/**
+ * One measured run of a fixed number of requests (about `durationS` at the last rate seen): the run
+ * ends when every answer is in, so the CPU the child used is exactly the cost of those requests.
+ */
+async function measureOnce (child: BenchChild, scenario: Scenario, settings: BenchSettings, expectedRps: number): Promise<Measurement> {
+  const amount = Math.max(settings.connections * 2, Math.round(expectedRps * settings.durationS))
   await child.gc()
   await child.resetPeakRss()
   const cpuBefore = await child.cpuMicros()
-  const load = await runLoad({ url: `${child.url}/generate`, body: scenario.body, headers: AUTH, connections: settings.connections, durationS: settings.durationS })
+  const load = await runLoad({ url: `${child.url}/generate`, body: scenario.body, headers: AUTH, connections: settings.connections, amount })
   const cpuAfter = await child.cpuMicros()
   return {
     requestsPerSecond: load.requestsPerSecond,
     p50Ms: load.p50Ms,
     p99Ms: load.p99Ms,
-    cpuMsPerRequest: (cpuAfter - cpuBefore) / 1000 / Math.max(1, load.requests),
+    cpuMsPerRequest: (cpuAfter - cpuBefore) / 1000 / load.requests,
     peakRssMb: await child.peakRssBytes() / MB
   }
 }
@@ -96,18 +101,20 @@ function medianOf (rounds: Measurement[]): Measurement {
 
 export async function runScenario (scenario: Scenario, context: BenchContext, log: (line: string) => void): Promise<ScenarioResult> {
   const { settings } = context
-  const started: Array<{ contender: Contender, child: BenchChild, dataDir: string, rounds: Measurement[] }> = []
+  const started: Array<{ contender: Contender, child: BenchChild, dataDir: string, rounds: Measurement[], expectedRps: number }> = []
   try {
-    for (const contender of scenario.contenders) started.push({ contender, ...await startContender(contender, context), rounds: [] })
+    for (const contender of scenario.contenders) started.push({ contender, ...await startContender(contender, context), rounds: [], expectedRps: 0 })
     for (const entry of started) {
       const warm = await runLoad({ url: `${entry.child.url}/generate`, body: scenario.body, headers: AUTH, connections: settings.connections, durationS: settings.warmupS })
+      entry.expectedRps = warm.requestsPerSecond
       await clearStoredImages(entry.dataDir, settleMsAfter(warm.p99Ms))
     }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const entry of started) {
-        const measured = await measureOnce(entry.child, scenario, settings)
+        const measured = await measureOnce(entry.child, scenario, settings, entry.expectedRps)
         entry.rounds.push(measured)
-        await clearStoredImages(entry.dataDir, settleMsAfter(measured.p99Ms))
+        entry.expectedRps = measured.requestsPerSecond
+        await clearStoredImages(entry.dataDir, 100)
         log(`  ${scenario.name} round ${round} ${entry.contender.label}: ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99Ms} ms, ${measured.cpuMsPerRequest.toFixed(2)} CPU ms/req`)
       }
     }
