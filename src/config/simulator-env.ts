@@ -9,7 +9,8 @@ export const SimulatorEnvSchema = Type.Object({
   SIM_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'When set, callers must send Authorization: Bearer <key>.' })),
   SIM_URL_TTL_SECONDS: Type.Integer({ minimum: 1, default: 3600, description: 'Lifetime of the image URLs it answers with.' }),
   SIM_LATENCY_MS: Type.Integer({ minimum: 0, default: 0, description: 'Delay before every answer.' }),
-  SIM_IMAGE_KIND: Type.Union([Type.Literal('pattern'), Type.Literal('noise')], { default: 'pattern', description: 'pattern (compressible) or noise (incompressible).' })
+  SIM_IMAGE_KIND: Type.Union([Type.Literal('pattern'), Type.Literal('noise')], { default: 'pattern', description: 'pattern (compressible) or noise (incompressible).' }),
+  SIM_CACHE_ANSWERS: Type.Boolean({ default: false, description: 'Reuse the encoded answer to an identical base64 request within the same second (benchmarks).' })
 })
 
 export type SimulatorEnv = Static<typeof SimulatorEnvSchema>

@@ -83,8 +83,8 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     created: answer.created,
     data: images.map((image, index) => ({
       url: image.url,
-      // Re-use the provider's own base64 when it sent one: the same bytes, no re-encoding.
-      ...(wantsBase64 ? { b64_json: collected[index]?.base64 ?? collected[index]?.bytes.toString('base64') } : {}),
+      // Encoded from the stored bytes, only when asked for: most callers want the link alone.
+      ...(wantsBase64 ? { b64_json: collected[index]?.bytes.toString('base64') } : {}),
       ...(image.revisedPrompt !== undefined ? { revised_prompt: image.revisedPrompt } : {})
     })),
     ...(answer.size !== undefined ? { size: answer.size } : {}),

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { AddressInfo } from 'node:net'
+import { AnswerCache } from './answer-cache.js'
 import { FaultQueue, parseFault, type SimulatorFault } from './faults.js'
-import { makeImages, readRequest, SimulatorInputError, usageFor } from './generation.js'
+import { makeImages, readRequest, SimulatorInputError, usageFor, type SimulatedRequest } from './generation.js'
 import type { ImageKind } from './image-maker.js'
 import { UrlStore } from './url-store.js'
 
@@ -17,6 +18,8 @@ export interface SimulatorOptions {
   urlTtlMs?: number
   latencyMs?: number
   imageKind?: ImageKind
+  /** Reuse the encoded answer to an identical fault-free base64 request (benchmarks). */
+  cacheAnswers?: boolean
   host?: string
   port?: number
   /** Clock that URL expiry is measured on (tests move it instead of sleeping). */
@@ -40,9 +43,12 @@ const KEEP_BODIES = 100
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const
 
 function sendJson (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `req_${randomBytes(8).toString('hex')}`, ...headers })
-  response.end(text)
+  sendEncoded(response, status, Buffer.from(JSON.stringify(body)), headers)
+}
+
+function sendEncoded (response: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length, 'x-request-id': `req_${randomBytes(8).toString('hex')}`, ...headers })
+  response.end(body)
 }
 
 function sendError (response: ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null, headers: Record<string, string> = {}): void {
@@ -60,6 +66,7 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
   const faults = new FaultQueue()
   const urls = new UrlStore(options.urlTtlMs ?? 3_600_000, options.now)
   const kind = options.imageKind ?? 'pattern'
+  const answers = options.cacheAnswers === true ? new AnswerCache() : undefined
   let latencyMs = options.latencyMs ?? 0
   let baseUrl = ''
   // Delays end when the simulator closes, so a held request never keeps the process alive.
@@ -142,29 +149,16 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
       }
       throw error
     }
-    let images = await makeImages(parsed, kind)
-    if (fault?.kind === 'non-image') images = images.map(() => Buffer.from('<html><body>Service temporarily unavailable</body></html>'))
-    const contentType = fault?.kind === 'non-image' ? 'text/html' : CONTENT_TYPES[parsed.format]
-    const data = fault?.kind === 'zero-images'
-      ? []
-      : images.map((bytes) => {
-        const revised = { revised_prompt: `A detailed rendering of: ${parsed.prompt}` }
-        if (parsed.responseFormat === 'url' || fault?.kind === 'url-404') {
-          const name = fault?.kind === 'url-404' ? `missing-${randomBytes(6).toString('hex')}.png` : urls.add(bytes, contentType, parsed.format)
-          return { url: `${baseUrl}/files/${name}`, ...revised }
-        }
-        const b64 = bytes.toString('base64')
-        return { b64_json: fault?.kind === 'truncated-base64' ? b64.slice(0, Math.floor(b64.length / 2)) : b64, ...revised }
-      })
-    const answer = {
-      created: Math.floor(Date.now() / 1000),
-      data,
-      size: parsed.size,
-      quality: parsed.quality,
-      output_format: parsed.format,
-      ...(parsed.background !== undefined ? { background: parsed.background } : {}),
-      usage: usageFor(parsed)
+    const created = Math.floor(Date.now() / 1000)
+    if (answers !== undefined && fault === undefined && parsed.responseFormat === 'b64_json') {
+      let encoded = answers.get(text, created)
+      if (encoded === undefined) {
+        encoded = answerFor(parsed, undefined, created).then((answer) => Buffer.from(JSON.stringify(answer)))
+        answers.set(text, created, encoded)
+      }
+      return sendEncoded(response, 200, await encoded)
     }
+    const answer = await answerFor(parsed, fault, created)
     if (fault?.kind === 'reset-mid-body' || fault?.kind === 'slow-body') {
       const textAnswer = JSON.stringify(answer)
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(textAnswer) })
@@ -181,6 +175,33 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
       return
     }
     sendJson(response, 200, answer)
+  }
+
+  async function answerFor (parsed: SimulatedRequest, fault: SimulatorFault | undefined, created: number) {
+    let images = await makeImages(parsed, kind)
+    if (fault?.kind === 'non-image') images = images.map(() => Buffer.from('<html><body>Service temporarily unavailable</body></html>'))
+    const contentType = fault?.kind === 'non-image' ? 'text/html' : CONTENT_TYPES[parsed.format]
+    const data = fault?.kind === 'zero-images'
+      ? []
+      : images.map((bytes) => {
+        const revised = { revised_prompt: `A detailed rendering of: ${parsed.prompt}` }
+        if (parsed.responseFormat === 'url' || fault?.kind === 'url-404') {
+          const name = fault?.kind === 'url-404' ? `missing-${randomBytes(6).toString('hex')}.png` : urls.add(bytes, contentType, parsed.format)
+          return { url: `${baseUrl}/files/${name}`, ...revised }
+        }
+        const b64 = bytes.toString('base64')
+        return { b64_json: fault?.kind === 'truncated-base64' ? b64.slice(0, Math.floor(b64.length / 2)) : b64, ...revised }
+      })
+    const answer = {
+      created,
+      data,
+      size: parsed.size,
+      quality: parsed.quality,
+      output_format: parsed.format,
+      ...(parsed.background !== undefined ? { background: parsed.background } : {}),
+      usage: usageFor(parsed)
+    }
+    return answer
   }
 
   function serveFile (name: string, response: ServerResponse): void {

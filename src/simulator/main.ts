@@ -18,7 +18,8 @@ const simulator = await startSimulator({
   apiKey: env.SIM_API_KEY,
   urlTtlMs: env.SIM_URL_TTL_SECONDS * 1000,
   latencyMs: env.SIM_LATENCY_MS,
-  imageKind: env.SIM_IMAGE_KIND
+  imageKind: env.SIM_IMAGE_KIND,
+  cacheAnswers: env.SIM_CACHE_ANSWERS
 })
 process.stdout.write(`Image simulator listening at ${simulator.url} (OpenAI base URL: ${simulator.url}/v1)\n`)
 const stop = () => { void simulator.close().then(() => process.exit(0)) }

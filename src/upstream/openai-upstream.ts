@@ -2,7 +2,9 @@
 // pointed at any OpenAI-compatible base URL.
 import OpenAI from 'openai'
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images'
+import { readImagesAnswer } from './images-answer.js'
 import { mapUpstreamError } from './map-upstream-error.js'
+import { bodyBytes, createUndiciFetch } from './undici-fetch.js'
 import type { Upstream, UpstreamAnswer, UpstreamCall } from './upstream.js'
 
 export interface OpenAIUpstreamOptions {
@@ -19,6 +21,7 @@ export interface OpenAIUpstreamOptions {
 }
 
 export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream {
+  const transport = createUndiciFetch()
   const client = new OpenAI({
     baseURL: options.baseUrl,
     // Some self-hosted providers need no key; the SDK insists on one.
@@ -28,7 +31,7 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
     // Wrapping fetch is the one place that sees every attempt the SDK makes, retries included.
     fetch: async (url, init) => {
       options.onAttempt?.()
-      return await fetch(url, init)
+      return await transport(url, init)
     }
   })
   const downloadHosts = new Set([new URL(options.baseUrl).host, ...options.downloadHosts])
@@ -39,18 +42,21 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
     async generate (call: UpstreamCall): Promise<UpstreamAnswer> {
       const startedAt = performance.now()
       try {
-        const { data: body, request_id: requestId } = await client.images
+        // The SDK builds the request, authenticates, times out and retries; the answer's bytes are
+        // read here, because its JSON carries megabytes of base64 (see images-answer.ts).
+        const response = await client.images
           .generate(toUpstreamParams(call.request, options.responseFormat), { signal: call.signal })
-          .withResponse()
+          .asResponse()
+        const { body, imageBytes } = readImagesAnswer(await bodyBytes(response))
         return {
           created: body.created,
-          images: (body.data ?? []).map((image) => ({ b64Json: image.b64_json, url: image.url, revisedPrompt: image.revised_prompt })),
+          images: (body.data ?? []).map((image, index) => ({ bytes: imageBytes[index], url: image.url, revisedPrompt: image.revised_prompt })),
           usage: body.usage,
           size: body.size,
           quality: body.quality,
           outputFormat: body.output_format,
           background: body.background,
-          requestId: requestId ?? undefined,
+          requestId: response.headers.get('x-request-id') ?? undefined,
           latencyMs: Math.round(performance.now() - startedAt)
         }
       } catch (error) {

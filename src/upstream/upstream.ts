@@ -1,9 +1,10 @@
 // What the generation use case needs from a provider: one call that returns the images it made,
-// either inline (base64) or as URLs to fetch at once.
+// either inline (base64, decoded once on arrival) or as URLs to fetch at once.
 import type { GenerateRequest } from '../schemas/generation.js'
 
 export interface UpstreamImage {
-  b64Json?: string
+  /** The image's bytes when the provider sent them inline (b64_json, already decoded). */
+  bytes?: Buffer
   url?: string
   revisedPrompt?: string
 }

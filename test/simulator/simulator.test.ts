@@ -143,6 +143,22 @@ t.test('malformed JSON, truncated base64, non-image and zero-image answers are w
   t.same((await (await post(simulator, { prompt: 'z' })).json() as { data: unknown[] }).data, [])
 })
 
+t.test('with cacheAnswers, a repeated request gets the same answer bytes, and faults still apply', async (t) => {
+  const simulator = await simulatorFor(t, { cacheAnswers: true })
+  const body = { prompt: 'cached', size: '64x64' }
+  const first = await (await post(simulator, body)).text()
+  const second = await (await post(simulator, body)).text()
+  const firstAnswer = JSON.parse(first) as { created: number, data: Array<{ b64_json: string }> }
+  if (firstAnswer.created === (JSON.parse(second) as { created: number }).created) t.equal(second, first, 'same second, same body')
+  t.equal((await sharp(Buffer.from(firstAnswer.data[0]?.b64_json as string, 'base64')).metadata()).width, 64)
+  simulator.pushFault({ kind: 'truncated-base64' })
+  const cut = await (await post(simulator, body)).json() as { data: Array<{ b64_json: string }> }
+  t.ok((firstAnswer.data[0]?.b64_json.length ?? 0) > (cut.data[0]?.b64_json.length ?? 0) * 1.5, 'a fault is not served from the cache')
+  const other = await (await post(simulator, { prompt: 'another', size: '64x64' })).json() as { data: Array<{ b64_json: string }> }
+  t.not(other.data[0]?.b64_json, firstAnswer.data[0]?.b64_json, 'another body, another answer')
+  t.equal(simulator.stats.generationRequests, 4, 'cached answers still count as requests')
+})
+
 t.test('url-404 answers URLs that do not exist', async (t) => {
   const simulator = await simulatorFor(t)
   simulator.pushFault({ kind: 'url-404' })
