@@ -1,6 +1,7 @@
 // The parent side of the benchmark's process protocol: starts a child (node + tsx, so the pid we
 // watch is the process doing the work), and reads its CPU time (over IPC, microseconds) and its
 // resident memory (from /proc: current, and the peak since the last reset).
+import { EnvSchema } from '../src/config/env-schema.js'
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +30,7 @@ export class BenchChild {
     const stderr: string[] = []
     const child = fork(fileURLToPath(new URL(`./children/${script}`, import.meta.url)), [], {
       execArgv: ['--expose-gc', ...(options.nodeArgs ?? []), '--import', 'tsx'],
-      env: { ...process.env, ...options.env },
+      env: { ...inheritedEnv(), ...options.env },
       // Logs go nowhere, as they would to a collector: the cost of writing them stays in.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc']
     })
@@ -116,4 +117,12 @@ export class BenchChild {
       this.#process.send(message, (error) => { if (error !== null) reject(error) })
     })
   }
+}
+
+// Children get the machine's environment (PATH, HOME, …) but none of the gateway's own settings:
+// CI exports REDIS_URL, which would put every gateway contender on Redis, not only the redis one.
+function inheritedEnv (): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  for (const name of Object.keys(EnvSchema.properties)) delete env[name]
+  return env
 }
