@@ -75,7 +75,7 @@ export const ERROR_RESPONSES = {
     headers: ['retry-after', 'x-should-retry', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     examples: {
       rate_limit_exceeded: { message: 'Rate limit reached for tenant acme: 60 requests per window; retry in 1 minute.', type: 'rate_limit_error', code: 'rate_limit_exceeded' },
-      image_quota_exceeded: { message: 'Image quota reached for tenant acme: 998 of 1000 images used this day (UTC), 4 asked.', type: 'rate_limit_error', code: 'image_quota_exceeded' },
+      image_quota_exceeded: { message: 'Image quota exceeded for tenant acme: 4 of 6 images used this day (UTC), 4 asked.', type: 'rate_limit_error', code: 'image_quota_exceeded' },
       too_many_in_flight: { message: 'Tenant acme already has 8 generations in flight (limit 8); retry when one finishes.', type: 'rate_limit_error', code: 'too_many_in_flight' }
     }
   },
@@ -90,8 +90,8 @@ export const ERROR_RESPONSES = {
     description: "The provider failed, rejected the gateway's own credentials, or answered without a usable image.",
     headers: [],
     examples: {
-      upstream_error: { message: 'The image provider failed (status 500).', type: 'upstream_error', code: 'upstream_error' },
-      upstream_invalid_image: { message: 'The image provider returned an image that is not a complete PNG, JPEG, WebP or GIF.', type: 'upstream_error', code: 'upstream_invalid_image' }
+      upstream_error: { message: 'The image provider failed (HTTP 500).', type: 'upstream_error', code: 'upstream_error' },
+      upstream_invalid_image: { message: 'The image provider returned image 0 that is not a usable image: PNG is truncated (no IEND chunk).', type: 'upstream_error', code: 'upstream_invalid_image' }
     }
   },
   503: {

@@ -1,0 +1,64 @@
+// The error examples in the OpenAPI document are what the gateway really sends: each one whose
+// message does not depend on configuration is provoked here and compared with the live answer.
+import t, { type Test } from 'tap'
+import { ERROR_RESPONSES } from '../../src/openapi/error-responses.js'
+import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
+import { makeDataDir } from '../helpers/temp-dir.js'
+import { writeTenantsFile } from '../helpers/tenants-file.js'
+
+interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+
+function example (status: keyof typeof ERROR_RESPONSES, code: string): { message: string, type: string, param?: string, code: string } {
+  const examples = ERROR_RESPONSES[status].examples as Record<string, { message: string, type: string, param?: string, code: string }>
+  const found = examples[code]
+  if (found === undefined) throw new Error(`no ${status} example for ${code}`)
+  return found
+}
+
+async function matchesExample (t: Test, response: Response, status: keyof typeof ERROR_RESPONSES, code: string): Promise<void> {
+  t.equal(response.status, Number(status), `${code}: status`)
+  const { error } = await response.json() as Envelope
+  const documented = example(status, code)
+  t.same({ message: error.message, type: error.type, code: error.code, param: error.param ?? undefined }, { ...documented, param: documented.param }, `${code}: the documented example is the real answer`)
+}
+
+const post = (env: TestGateway, body: string, headers: Record<string, string>) =>
+  fetch(`${env.url}/generate`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+
+t.test('request, auth and record errors answer exactly as documented', async (t) => {
+  const env = await startTestGateway(t)
+  const auth = { authorization: `Bearer ${TEST_KEY}` }
+  await matchesExample(t, await post(env, '{"prompt":', auth), 400, 'invalid_json')
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x', quality: 'ultra' }), auth), 400, 'invalid_value')
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), {}), 401, 'missing_api_key')
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), { authorization: 'Bearer igw_not_a_key_0123456789' }), 401, 'invalid_api_key')
+  await matchesExample(t, await fetch(`${env.url}/generate`, { method: 'POST', body: 'x', headers: { ...auth, 'content-type': 'text/plain' } }), 415, 'unsupported_media_type')
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x'.repeat(300_000) }), auth), 413, 'request_too_large')
+  await matchesExample(t, await fetch(`${env.url}/v1/generations/gen_0000000000000000000000000000000000000`, { headers: auth }), 404, 'not_found')
+})
+
+t.test('policy, quota and idempotency errors answer exactly as documented', async (t) => {
+  const dir = await makeDataDir(t)
+  const tenantsFile = await writeTenantsFile(dir, [
+    { id: 'globex', keys: ['globex-example-key-0123456789'], policy: { models: ['gpt-image-1-mini'] } },
+    { id: 'acme', keys: ['acme-example-key-0123456789'], policy: { images: { perMinute: 100, perDay: 6 } } }
+  ])
+  const env = await startTestGateway(t, { env: { TENANTS_FILE: tenantsFile } })
+  const globex = { authorization: 'Bearer globex-example-key-0123456789' }
+  const acme = { authorization: 'Bearer acme-example-key-0123456789' }
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x', model: 'dall-e-3' }), globex), 403, 'policy_violation')
+  t.equal((await post(env, JSON.stringify({ prompt: 'fill', n: 4 }), acme)).status, 200)
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x', n: 4 }), acme), 429, 'image_quota_exceeded')
+  const first = await post(env, JSON.stringify({ prompt: 'one', model: 'gpt-image-1-mini' }), { ...globex, 'idempotency-key': 'example-1' })
+  t.equal(first.status, 200)
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'two', model: 'gpt-image-1-mini' }), { ...globex, 'idempotency-key': 'example-1' }), 409, 'idempotency_key_reused')
+})
+
+t.test('provider failures answer exactly as documented', async (t) => {
+  const env = await startTestGateway(t, { env: { UPSTREAM_MAX_RETRIES: '0' } })
+  const auth = { authorization: `Bearer ${TEST_KEY}` }
+  env.simulator.pushFault({ kind: 'status', status: 500 })
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), auth), 502, 'upstream_error')
+  env.simulator.pushFault({ kind: 'truncated-base64' })
+  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), auth), 502, 'upstream_invalid_image')
+})
