@@ -94,9 +94,8 @@ export class MemoryLimitStore implements LimitStore {
     for (const [key, entry] of this.#entries) {
       if (entry.resetAt <= now) this.#entries.delete(key)
     }
-    for (const [key, pool] of this.#pools) {
-      for (const [slotId, expiresAt] of pool) if (expiresAt <= now) pool.delete(slotId)
-      if (pool.size === 0) this.#pools.delete(key)
+    for (const key of this.#pools.keys()) {
+      if (this.#livePool(key).size === 0) this.#pools.delete(key)
     }
   }
 }
