@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import t from 'tap'
 import { makeDataDir } from './helpers/temp-dir.js'
+import { waitFor } from './helpers/wait-for.js'
 
 interface Started { child: ChildProcessWithoutNullStreams, stdout: () => string, stderr: () => string }
 
@@ -13,16 +14,6 @@ function startServer (env: Record<string, string>): Started {
   child.stdout.on('data', (chunk) => { stdout += String(chunk) })
   child.stderr.on('data', (chunk) => { stderr += String(chunk) })
   return { child, stdout: () => stdout, stderr: () => stderr }
-}
-
-async function waitFor<T> (read: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const value = read()
-    if (value !== undefined) return value
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 const exitOf = (child: ChildProcessWithoutNullStreams) => new Promise<number | null>((resolve) => {

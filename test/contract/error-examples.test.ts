@@ -5,8 +5,7 @@ import { ERROR_RESPONSES } from '../../src/openapi/error-responses.js'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 function example (status: keyof typeof ERROR_RESPONSES, code: string): { message: string, type: string, param?: string, code: string } {
   const examples = ERROR_RESPONSES[status].examples as Record<string, { message: string, type: string, param?: string, code: string }>

@@ -1,14 +1,12 @@
 // The upstream fault matrix: each row is one way a provider fails, checked once with a single
 // upstream (status, envelope, attempts, nothing kept, no quota used) and once with a fallback
 // upstream configured (the caller gets the backup's images).
-import { readdir } from 'node:fs/promises'
-import path from 'node:path'
 import t from 'tap'
 import type { SimulatorFault } from '../../src/simulator/index.js'
-import type { TestGateway } from '../helpers/gateway.js'
+import { TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { gatewayWithUpstreams } from '../helpers/upstreams.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
+import { storedFiles } from '../helpers/stored-files.js'
 
 interface Row {
   name: string
@@ -39,14 +37,9 @@ const rows: Row[] = [
   { name: '401 from upstream', fault: { kind: 'status', status: 401, code: 'invalid_api_key' }, status: 502, code: 'upstream_auth_failed', attempts: 1 }
 ]
 
-async function storedFiles (env: TestGateway): Promise<string[]> {
-  const entries = await readdir(env.dataDir, { recursive: true, withFileTypes: true })
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(env.dataDir, path.join(entry.parentPath, entry.name)))
-}
-
 async function imagesUsed (env: TestGateway): Promise<number> {
   // The day window: a minute boundary between the call and this check would reset the minute's.
-  const usage = await (await fetch(`${env.url}/v1/usage`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json() as { images: { day: { used: number } } }
+  const usage = await (await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { images: { day: { used: number } } }
   return usage.images.day.used
 }
 
@@ -81,7 +74,7 @@ for (const row of rows.filter((candidate) => candidate.fault?.kind !== 'slow-bod
     t.equal(backup.stats.generationRequests, 1, 'one call to the backup')
     t.equal(events.fallbacks[0]?.from, 'primary')
     t.equal(events.fallbacks[0]?.to, 'backup')
-    const record = await (await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json() as { upstream: { name: string } }
+    const record = await (await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { upstream: { name: string } }
     t.equal(record.upstream.name, 'backup', 'the manifest says which upstream made the images')
     t.equal(await imagesUsed(env), 2, 'only the delivered images count')
   })

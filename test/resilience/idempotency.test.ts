@@ -1,10 +1,9 @@
 import t from 'tap'
-import { startTestGateway } from '../helpers/gateway.js'
+import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
+import type { Envelope } from '../helpers/envelope.js'
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
-
-const usedImages = async (url: string) => ((await (await fetch(`${url}/v1/usage`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json()) as { images: { day: { used: number } } }).images.day.used
+const usedImages = async (url: string) => ((await (await fetch(`${url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json()) as { images: { day: { used: number } } }).images.day.used
 
 t.test('a repeated Idempotency-Key returns the stored answer without calling the provider or billing again', async (t) => {
   const env = await startTestGateway(t)
@@ -72,14 +71,14 @@ t.test('a client that disconnects still gets its generation stored; an idempoten
   const gone = fetch(`${env.url}/generate`, {
     method: 'POST',
     signal: controller.signal,
-    headers: { authorization: 'Bearer igw_test_key_0123456789abcdef', 'content-type': 'application/json', 'idempotency-key': 'disconnect-1' },
+    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'disconnect-1' },
     body: JSON.stringify({ prompt: 'keep me' })
   })
   // Give up while the provider is working on it.
   while (env.simulator.stats.generationRequests < 1) await new Promise((resolve) => setTimeout(resolve, 10))
   controller.abort()
   await t.rejects(gone, 'the client gave up')
-  const list = async () => await (await fetch(`${env.url}/v1/generations`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })).json() as { data: Array<{ id: string }> }
+  const list = async () => await (await fetch(`${env.url}/v1/generations`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { data: Array<{ id: string }> }
   let listed = await list()
   for (let wait = 0; listed.data.length === 0 && wait < 100; wait++) {
     await new Promise((resolve) => setTimeout(resolve, 100))

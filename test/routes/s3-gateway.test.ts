@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { startTestGateway } from '../helpers/gateway.js'
+import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { startS3rver } from '../helpers/s3rver.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
+import type { Envelope } from '../helpers/envelope.js'
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
-interface Envelope { error: { message: string, type: string, code: string | null } }
-
 t.test('on S3, durable links stream the stored bytes with ETag, Range and 304', async (t) => {
   const s3 = await startS3rver(t)
   const env = await startTestGateway(t, { env: s3.env })
@@ -102,7 +101,7 @@ t.test('S3 down: the paid-for images go to the spool, links serve them, and the 
     t.equal(download.status, 200, 'the durable link is served from the spool')
     t.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(Buffer.from(image.b64_json as string, 'base64')))
   }
-  const record = await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })
+  const record = await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })
   t.equal(record.status, 200, 'its record is readable from the spool too')
   await record.arrayBuffer()
 
@@ -130,7 +129,7 @@ t.test('S3 down and the spool unusable: a clean 503 and nothing visible', async 
   const envelope = await failed.json() as Envelope
   t.equal(envelope.error.code, 'storage_unavailable')
   t.equal(envelope.error.type, 'storage_error')
-  const listing = await fetch(`${env.url}/v1/generations`, { headers: { authorization: 'Bearer igw_test_key_0123456789abcdef' } })
+  const listing = await fetch(`${env.url}/v1/generations`, { headers: { authorization: `Bearer ${TEST_KEY}` } })
   t.equal(listing.status, 503, 'reads fail as 503 too, not 500')
   await s3.restart()
   const keys = await s3.storage().list('default/')

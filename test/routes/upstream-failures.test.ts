@@ -1,15 +1,7 @@
-import { readdir } from 'node:fs/promises'
-import path from 'node:path'
 import t from 'tap'
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
-
-/** Every file under the data directory except the driver's own (empty) temp folder. */
-async function storedFiles (env: TestGateway): Promise<string[]> {
-  const entries = await readdir(env.dataDir, { recursive: true, withFileTypes: true })
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(env.dataDir, path.join(entry.parentPath, entry.name)))
-}
+import { startTestGateway } from '../helpers/gateway.js'
+import type { Envelope } from '../helpers/envelope.js'
+import { storedFiles } from '../helpers/stored-files.js'
 
 t.test('a provider 500 is a 502 in the envelope and stores nothing', async (t) => {
   const env = await startTestGateway(t)

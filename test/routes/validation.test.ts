@@ -1,7 +1,6 @@
 import t from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const invalidBodies: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ['missing prompt', { n: 1 }, 'prompt', /Missing required parameter: 'prompt'/],

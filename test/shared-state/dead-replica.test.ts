@@ -7,18 +7,9 @@ import { startSimulator } from '../../src/simulator/index.js'
 import { SIMULATOR_KEY, startGatewayOn, TEST_KEY } from '../helpers/gateway.js'
 import { redisAvailable, testRedis } from '../helpers/redis.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 interface Usage { in_flight: { used: number } }
-
-async function waitFor<T> (read: () => Promise<T | undefined> | T | undefined, what: string, withinMs = 20_000): Promise<T> {
-  const deadline = Date.now() + withinMs
-  while (Date.now() < deadline) {
-    const value = await read()
-    if (value !== undefined) return value
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 if (redisAvailable(t)) {
   t.test('a killed replica\'s in-flight slot stays held while it lives and frees one lease after it dies', async (t) => {

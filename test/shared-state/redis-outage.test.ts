@@ -7,20 +7,11 @@ import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway
 import { redisAvailable, testRedis } from '../helpers/redis.js'
 import { scrape } from '../helpers/metrics-text.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
-
-interface Envelope { error: { code: string | null, type: string } }
+import type { Envelope } from '../helpers/envelope.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const CLOSED_PORT = 'redis://127.0.0.1:1'
 const generate = (env: TestGateway) => env.post('/generate', { prompt: 'outage', size: '512x512' })
-
-async function eventually (check: () => Promise<boolean>, what: string, withinMs = 15_000): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
 if (redisAvailable(t)) {
   t.test('fail-closed with Redis unreachable: 503 shared_state_unavailable, /readyz 503, counted', async (t) => {
@@ -71,7 +62,7 @@ if (redisAvailable(t)) {
     t.equal(((await refused.json()) as Envelope).error.code, 'shared_state_unavailable')
     t.equal((await fetch(`${env.url}/readyz`)).status, 503)
     await proxy.start()
-    await eventually(async () => (await fetch(`${env.url}/readyz`)).status === 200, '/readyz is 200 again')
+    await waitFor(async () => (await fetch(`${env.url}/readyz`)).status === 200 ? true : undefined, '/readyz to be 200 again', 15_000)
     t.equal((await generate(env)).status, 200, 'generations work again')
     const usage = await (await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { images: { day: { used: number } } }
     t.equal(usage.images.day.used, 2, 'the count from before the outage is still there')
@@ -89,7 +80,7 @@ if (redisAvailable(t)) {
     t.equal(((await refused.json()) as Envelope).error.code, 'shared_state_unavailable')
     t.equal((await fetch(`${env.url}/readyz`)).status, 503)
     proxy.resume()
-    await eventually(async () => (await generate(env)).status === 200, 'generations work again')
+    await waitFor(async () => (await generate(env)).status === 200 ? true : undefined, 'generations to work again', 15_000)
     t.pass('recovered')
   })
 
@@ -103,7 +94,7 @@ if (redisAvailable(t)) {
     const fallbacks = counters.total('per_process')
     t.ok(fallbacks >= 1)
     await proxy.start()
-    await eventually(async () => (await fetch(`${env.url}/readyz`).then((response) => response.json()) as { status: string }).status === 'ready', 'Redis is back')
+    await waitFor(async () => (await fetch(`${env.url}/readyz`).then((response) => response.json()) as { status: string }).status === 'ready' ? true : undefined, 'Redis to be back', 15_000)
     t.equal((await generate(env)).status, 200)
     t.equal(counters.total('per_process'), fallbacks, 'no more fallbacks once Redis answers')
     t.ok((await redis.keys()).some((key) => key.includes('limit:img:')), 'counts go to Redis again')

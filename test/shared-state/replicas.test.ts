@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { redisAvailable } from '../helpers/redis.js'
 import { roundRobin, startReplicas, type Replica } from '../helpers/replicas.js'
+import type { Envelope } from '../helpers/envelope.js'
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
-interface Envelope { error: { code: string | null } }
 interface Usage { images: { day: { used: number } }, in_flight: { used: number, limit: number } }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')

@@ -2,8 +2,7 @@ import OpenAI from 'openai'
 import sharp from 'sharp'
 import t from 'tap'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 async function simulatorFor (t: { teardown(fn: () => unknown): void }, options: SimulatorOptions = {}): Promise<Simulator> {
   const simulator = await startSimulator({ apiKey: 'sim-key', ...options })

@@ -1,11 +1,11 @@
 import { rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
-import { startTestGateway } from '../helpers/gateway.js'
+import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { tenantsYaml, writeTenantsFile } from '../helpers/tenants-file.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const ACME = 'acme-key-0123456789'
 const ACME_OLD = 'acme-old-key-0123456789'
@@ -23,14 +23,6 @@ async function gatewayWithTenants (t: Parameters<typeof startTestGateway>[0]) {
 }
 
 const usage = (url: string, headers: Record<string, string>) => fetch(`${url}/v1/usage`, { headers })
-
-async function waitFor (check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 t.test('each tenant key resolves to its own tenant, in both header styles', async (t) => {
   const { env } = await gatewayWithTenants(t)
@@ -68,7 +60,7 @@ t.test('a key removed from the file stops working after the reload, without a re
   const next = path.join(dir, 'next.yaml')
   await writeFile(next, tenantsYaml([{ id: 'acme', keys: [ACME] }, { id: 'beta', keys: [BETA] }]))
   await rename(next, tenantsFile)
-  await waitFor(async () => (await usage(env.url, { authorization: `Bearer ${ACME_OLD}` })).status === 401, 'the revoked key to be refused')
+  await waitFor(async () => (await usage(env.url, { authorization: `Bearer ${ACME_OLD}` })).status === 401 ? true : undefined, 'the revoked key to be refused')
   t.equal((await usage(env.url, { authorization: `Bearer ${ACME}` })).status, 200, 'the new key still works')
 })
 
@@ -101,6 +93,6 @@ t.test('repeated failed authentications from one address are throttled with 429'
   t.equal(blocked.status, 429)
   t.ok(Number(blocked.headers.get('retry-after')) >= 1)
   t.equal((await blocked.json() as Envelope).error.code, 'too_many_failed_authentications')
-  const evenRight = await usage(env.url, { authorization: 'Bearer igw_test_key_0123456789abcdef' })
+  const evenRight = await usage(env.url, { authorization: `Bearer ${TEST_KEY}` })
   t.equal(evenRight.status, 429, 'while blocked, even a right key is refused: guessing gains nothing')
 })

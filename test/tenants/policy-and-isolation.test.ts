@@ -3,8 +3,7 @@ import t from 'tap'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const ACME = 'acme-key-0123456789'
 const GLOBEX = 'globex-key-0123456789'
