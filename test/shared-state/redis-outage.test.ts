@@ -5,6 +5,7 @@ import t from 'tap'
 import { SharedStateCounters } from '../../src/shared-state/shared-state-events.js'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { redisAvailable, testRedis } from '../helpers/redis.js'
+import { redisTarget, redisUrlVia } from '../helpers/redis-via-proxy.js'
 import { scrape } from '../helpers/metrics-text.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
 import type { Envelope } from '../helpers/envelope.js'
@@ -53,8 +54,8 @@ if (redisAvailable(t)) {
 
   t.test('fail-closed recovers when Redis comes back, and the shared counts survived the outage', async (t) => {
     const redis = await testRedis(t)
-    const proxy = await startTcpProxy(t, { host: new URL(redis.url).hostname, port: Number(new URL(redis.url).port || 6379) })
-    const env = await startTestGateway(t, { env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: redis.prefix } })
+    const proxy = await startTcpProxy(t, redisTarget(redis.url))
+    const env = await startTestGateway(t, { env: { REDIS_URL: redisUrlVia(redis.url, proxy.port), REDIS_KEY_PREFIX: redis.prefix } })
     t.equal((await generate(env)).status, 200)
     await proxy.stop()
     const refused = await generate(env)
@@ -70,9 +71,9 @@ if (redisAvailable(t)) {
 
   t.test('a Redis that hangs: requests answer 503 within the command timeout instead of hanging, then recover', async (t) => {
     const redis = await testRedis(t)
-    const proxy = await startTcpProxy(t, { host: new URL(redis.url).hostname, port: Number(new URL(redis.url).port || 6379) })
+    const proxy = await startTcpProxy(t, redisTarget(redis.url))
     const counters = new SharedStateCounters()
-    const env = await startTestGateway(t, { env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: redis.prefix, REDIS_COMMAND_TIMEOUT_MS: '300' }, sharedStateEvents: counters })
+    const env = await startTestGateway(t, { env: { REDIS_URL: redisUrlVia(redis.url, proxy.port), REDIS_KEY_PREFIX: redis.prefix, REDIS_COMMAND_TIMEOUT_MS: '300' }, sharedStateEvents: counters })
     t.equal((await generate(env)).status, 200)
     proxy.pause()
     const refused = await generate(env)
@@ -86,9 +87,9 @@ if (redisAvailable(t)) {
 
   t.test('fail-open goes back to shared limits once Redis returns', async (t) => {
     const redis = await testRedis(t)
-    const proxy = await startTcpProxy(t, { host: new URL(redis.url).hostname, port: Number(new URL(redis.url).port || 6379) })
+    const proxy = await startTcpProxy(t, redisTarget(redis.url))
     const counters = new SharedStateCounters()
-    const env = await startTestGateway(t, { env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: redis.prefix, REDIS_FAILURE_POLICY: 'fail-open' }, sharedStateEvents: counters })
+    const env = await startTestGateway(t, { env: { REDIS_URL: redisUrlVia(redis.url, proxy.port), REDIS_KEY_PREFIX: redis.prefix, REDIS_FAILURE_POLICY: 'fail-open' }, sharedStateEvents: counters })
     await proxy.stop()
     t.equal((await generate(env)).status, 200, 'served with per-process limits')
     const fallbacks = counters.total('per_process')
