@@ -54,6 +54,8 @@ export interface AppServices {
    * not document, fails the request (500) instead of passing silently.
    */
   checkResponses?: boolean
+  /** Clock of the image quota and failed-auth windows (tests pin it; Date.now otherwise). */
+  now?: () => number
 }
 
 // A caller's x-request-id is echoed when it is short and plain; anything else gets a fresh id.
@@ -96,7 +98,7 @@ export function buildApp (services: AppServices): FastifyInstance {
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const readable = services.spool !== undefined ? withSpoolFallback(services.storage, services.spool) : services.storage
   const manifests = new ManifestReader(readable)
-  const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
+  const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage, redis: services.redis })
@@ -109,7 +111,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     await registerTenantRateLimit(tenantScope, services.rateLimitStore)
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
-      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
+      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
       idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
       readImage: async (key) => await readable.getBytes(key),
       metrics,
@@ -124,7 +126,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       }
     })
     tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
-    tenantScope.register(usageRoutes, { store: services.limitStore })
+    tenantScope.register(usageRoutes, { store: services.limitStore, now: services.now })
   })
   return app
 }

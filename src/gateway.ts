@@ -41,7 +41,11 @@ export interface StartOptions {
   /** Where upstream keys named in UPSTREAMS_FILE are read from (process.env in production). */
   env?: Record<string, string | undefined>
   upstreamEvents?: UpstreamEvents
-  /** Clock of the circuit breakers (tests move it instead of sleeping through cooldowns). */
+  /**
+   * The gateway's clock for circuit breakers, image quota windows (the calendar minute, the UTC
+   * day), failed-auth windows and in-memory counters. Tests move it instead of sleeping through
+   * cooldowns, or pin it near midnight instead of depending on when the suite runs.
+   */
   now?: () => number
   sharedStateEvents?: SharedStateEvents
   loggerInstance?: FastifyServerOptions['loggerInstance']
@@ -90,9 +94,9 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
   )
 
   // Connected last: nothing after this can fail without closing the connection again.
-  const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]))
+  const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
   const app = buildApp({
-    config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses,
+    config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
     limitStore: sharedState.limitStore,
     idempotencyStore: sharedState.idempotencyStore,
     rateLimitStore: sharedState.rateLimitStore,

@@ -34,9 +34,10 @@ export interface SharedState {
 // How long start-up waits for Redis before it goes on without it (not ready, and per the policy).
 const FIRST_CONNECTION_WAIT_MS = 5000
 
-export async function createSharedState (config: GatewayConfig, log: ConnectionLogger, events: SharedStateEvents): Promise<SharedState> {
+/** `now` is the clock of the in-memory counters (the quota windows' keys come from the same clock). */
+export async function createSharedState (config: GatewayConfig, log: ConnectionLogger, events: SharedStateEvents, now?: () => number): Promise<SharedState> {
   if (config.redis === undefined) {
-    const limitStore = new MemoryLimitStore()
+    const limitStore = new MemoryLimitStore({ now })
     const idempotencyStore = new MemoryIdempotencyStore()
     return {
       limitStore,
@@ -53,7 +54,7 @@ export async function createSharedState (config: GatewayConfig, log: ConnectionL
     log.warn({ policy: failurePolicy }, `Redis is not reachable at start; ${failurePolicy === 'fail-closed' ? 'requests get 503 until it is' : 'limits are per process until it is'}`)
   }
   const guard = new RedisFailureGuard(failurePolicy, events, log)
-  const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore(), guard)
+  const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore({ now }), guard)
   const idempotencyStore = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard)
   return {
     limitStore,

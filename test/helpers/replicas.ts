@@ -34,6 +34,8 @@ export interface ReplicaOptions {
   env?: Record<string, string>
   simulator?: SimulatorOptions
   count?: number
+  /** Clock shared by the replicas (quota windows), e.g. test/helpers/clock.ts `middayClock()`. */
+  now?: () => number
 }
 
 export async function startReplicas (t: Test, options: ReplicaOptions = {}): Promise<Replicas> {
@@ -46,7 +48,7 @@ export async function startReplicas (t: Test, options: ReplicaOptions = {}): Pro
 
   const add = async (overrides: Record<string, string> = {}): Promise<Replica> => {
     const sharedState = new SharedStateCounters()
-    const { gateway, logLines } = await startGatewayOn(t, await makeDataDir(t), simulator, { ...env, ...overrides }, { sharedStateEvents: sharedState })
+    const { gateway, logLines } = await startGatewayOn(t, await makeDataDir(t), simulator, { ...env, ...overrides }, { sharedStateEvents: sharedState, now: options.now })
     return {
       url: gateway.url,
       logLines,

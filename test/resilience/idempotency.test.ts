@@ -1,12 +1,13 @@
 import t from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { middayClock } from '../helpers/clock.js'
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
 const usedImages = async (url: string) => ((await (await fetch(`${url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json()) as { images: { day: { used: number } } }).images.day.used
 
 t.test('a repeated Idempotency-Key returns the stored answer without calling the provider or billing again', async (t) => {
-  const env = await startTestGateway(t)
+  const env = await startTestGateway(t, { now: middayClock() })
   const first = await env.post('/generate', { prompt: 'once', n: 2 }, { 'idempotency-key': 'order-1' })
   t.equal(first.status, 200)
   t.equal(first.headers.get('idempotent-replayed'), null)

@@ -9,6 +9,7 @@ import { redisTarget, redisUrlVia } from '../helpers/redis-via-proxy.js'
 import { scrape } from '../helpers/metrics-text.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { middayClock } from '../helpers/clock.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const CLOSED_PORT = 'redis://127.0.0.1:1'
@@ -55,7 +56,7 @@ if (redisAvailable(t)) {
   t.test('fail-closed recovers when Redis comes back, and the shared counts survived the outage', async (t) => {
     const redis = await testRedis(t)
     const proxy = await startTcpProxy(t, redisTarget(redis.url))
-    const env = await startTestGateway(t, { env: { REDIS_URL: redisUrlVia(redis.url, proxy.port), REDIS_KEY_PREFIX: redis.prefix } })
+    const env = await startTestGateway(t, { env: { REDIS_URL: redisUrlVia(redis.url, proxy.port), REDIS_KEY_PREFIX: redis.prefix }, now: middayClock() })
     t.equal((await generate(env)).status, 200)
     await proxy.stop()
     const refused = await generate(env)

@@ -5,6 +5,7 @@ import t from 'tap'
 import { redisAvailable } from '../helpers/redis.js'
 import { roundRobin, startReplicas, type Replica } from '../helpers/replicas.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { middayClock } from '../helpers/clock.js'
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
 interface Usage { images: { day: { used: number } }, in_flight: { used: number, limit: number } }
@@ -43,7 +44,7 @@ if (redisAvailable(t)) {
   })
 
   t.test('an image quota of 10 a day holds across replicas: 20 requests for 2 images, exactly 5 pass', async (t) => {
-    const { replicas, simulator } = await startReplicas(t, { policy: { rateLimit: { max: 1000, timeWindow: '1 minute' }, images: { perMinute: 1000, perDay: 10 }, maxInFlight: 100 } })
+    const { replicas, simulator } = await startReplicas(t, { policy: { rateLimit: { max: 1000, timeWindow: '1 minute' }, images: { perMinute: 1000, perDay: 10 }, maxInFlight: 100 }, now: middayClock() })
     const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => roundRobin(replicas, index).post('/generate', { prompt: 'quota', n: 2, size: '512x512' })))
     t.equal(responses.filter((response) => response.status === 200).length, 5)
     const limited = responses.filter((response) => response.status === 429)

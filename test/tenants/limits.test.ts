@@ -3,13 +3,15 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { middayClock } from '../helpers/clock.js'
 
 const KEY = 'limited-key-0123456789'
 
-async function gatewayWithPolicy (t: Parameters<typeof startTestGateway>[0], policy: Record<string, unknown>, simulator = {}): Promise<TestGateway> {
+async function gatewayWithPolicy (t: Parameters<typeof startTestGateway>[0], policy: Record<string, unknown>, simulator = {}, clock = middayClock()): Promise<TestGateway> {
   const dir = await makeDataDir(t)
   const tenantsFile = await writeTenantsFile(dir, [{ id: 'acme', keys: [KEY], policy }])
-  return await startTestGateway(t, { env: { TENANTS_FILE: tenantsFile }, simulator })
+  // Quota windows run on a clock that starts at midday UTC: no day or minute boundary mid-test.
+  return await startTestGateway(t, { env: { TENANTS_FILE: tenantsFile }, simulator, now: clock })
 }
 
 const generate = (env: TestGateway, body: Record<string, unknown>) =>
@@ -50,11 +52,12 @@ t.test('the request window resets', async (t) => {
 // Quotas over real HTTP use the day window (a minute boundary mid-test would reset a minute quota);
 // the minute window is tested with a fake clock in image-admission.test.ts.
 t.test('n=4 twice against an image quota of 6: the second is a 429 and never reaches the provider', async (t) => {
-  const env = await gatewayWithPolicy(t, { images: { perMinute: 100, perDay: 6 } })
+  const clock = middayClock()
+  const env = await gatewayWithPolicy(t, { images: { perMinute: 100, perDay: 6 } }, {}, clock)
   t.equal((await generate(env, { n: 4 })).status, 200)
   const second = await generate(env, { n: 4 })
   t.equal(second.status, 429)
-  const secondsToMidnight = Math.ceil((86_400_000 - (Date.now() % 86_400_000)) / 1000)
+  const secondsToMidnight = Math.ceil((86_400_000 - (clock() % 86_400_000)) / 1000)
   t.ok(Math.abs(Number(second.headers.get('retry-after')) - secondsToMidnight) <= 2, 'retry-after: when the day frees')
   const envelope = await second.json() as Envelope
   t.equal(envelope.error.code, 'image_quota_exceeded')
