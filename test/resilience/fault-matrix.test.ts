@@ -2,50 +2,22 @@
 // upstream (status, envelope, attempts, nothing kept, no quota used) and once with a fallback
 // upstream configured (the caller gets the backup's images).
 import t from 'tap'
-import type { SimulatorFault } from '../../src/simulator/index.js'
 import { TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { gatewayWithUpstreams } from '../helpers/upstreams.js'
+import { faultRows as rows } from './fault-rows.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { middayClock } from '../helpers/clock.js'
 import { storedFiles } from '../helpers/stored-files.js'
 
-interface Row {
-  name: string
-  fault?: SimulatorFault
-  /** Closed port instead of the simulator. */
-  refused?: boolean
-  status: number
-  code: string
-  attempts: number
-  env?: Record<string, string>
-  headers?: Record<string, string>
-}
-
-const rows: Row[] = [
-  { name: '500', fault: { kind: 'status', status: 500 }, status: 502, code: 'upstream_error', attempts: 3 },
-  { name: '502', fault: { kind: 'status', status: 502 }, status: 502, code: 'upstream_error', attempts: 3 },
-  { name: '503', fault: { kind: 'status', status: 503 }, status: 502, code: 'upstream_error', attempts: 3 },
-  { name: '429 with retry-after', fault: { kind: 'status', status: 429, retryAfterSeconds: 1, code: 'rate_limit_exceeded' }, status: 429, code: 'upstream_rate_limited', attempts: 3, headers: { 'retry-after': '1' } },
-  { name: 'connect refused', refused: true, status: 502, code: 'upstream_unreachable', attempts: 3 },
-  { name: 'reset before answering', fault: { kind: 'reset' }, status: 502, code: 'upstream_unreachable', attempts: 3 },
-  { name: 'reset mid-body', fault: { kind: 'reset-mid-body' }, status: 502, code: 'upstream_malformed_response', attempts: 1 },
-  { name: 'slow body past the deadline', fault: { kind: 'slow-body', chunkDelayMs: 100 }, status: 504, code: 'upstream_deadline', attempts: 1, env: { UPSTREAM_DEADLINE_MS: '1500' } },
-  { name: 'malformed JSON', fault: { kind: 'malformed-json' }, status: 502, code: 'upstream_malformed_response', attempts: 1 },
-  { name: 'truncated base64', fault: { kind: 'truncated-base64' }, status: 502, code: 'upstream_invalid_image', attempts: 1 },
-  { name: 'non-image bytes', fault: { kind: 'non-image' }, status: 502, code: 'upstream_invalid_image', attempts: 1 },
-  { name: 'URL download 404', fault: { kind: 'url-404' }, status: 502, code: 'upstream_download_failed', attempts: 1 },
-  { name: 'zero images', fault: { kind: 'zero-images' }, status: 502, code: 'upstream_no_images', attempts: 1 },
-  { name: '401 from upstream', fault: { kind: 'status', status: 401, code: 'invalid_api_key' }, status: 502, code: 'upstream_auth_failed', attempts: 1 }
-]
-
 async function imagesUsed (env: TestGateway): Promise<number> {
-  // The day window: a minute boundary between the call and this check would reset the minute's.
+  // The day window; the gateways run on a clock that starts at midday UTC, so no boundary mid-test.
   const usage = await (await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { images: { day: { used: number } } }
   return usage.images.day.used
 }
 
 for (const row of rows) {
   t.test(`${row.name}, one upstream: ${row.status} ${row.code} after ${row.attempts} attempt(s), nothing kept, no quota used`, async (t) => {
-    const { env, primary, events } = await gatewayWithUpstreams(t, { fallback: false, maxRetries: 2, env: row.env, primaryUrl: row.refused === true ? 'http://127.0.0.1:9/v1' : undefined })
+    const { env, primary, events } = await gatewayWithUpstreams(t, { fallback: false, maxRetries: 2, env: row.env, primaryUrl: row.refused === true ? 'http://127.0.0.1:9/v1' : undefined, now: middayClock() })
     if (row.fault !== undefined) primary.setDefaultFault(row.fault)
     const response = await env.post('/generate', { prompt: `fault ${row.name}`, ...(row.fault?.kind === 'url-404' ? { model: 'dall-e-2' } : {}) }, { 'x-request-id': 'fault-row' })
     t.equal(response.status, row.status)
@@ -64,7 +36,7 @@ for (const row of rows) {
 // timeout ends when the headers arrive), so it cannot leave time for a fallback: it is a 504 above.
 for (const row of rows.filter((candidate) => candidate.fault?.kind !== 'slow-body')) {
   t.test(`${row.name}, with a fallback: the backup upstream answers 200`, async (t) => {
-    const { env, primary, backup, events } = await gatewayWithUpstreams(t, { fallback: true, maxRetries: 0, primaryUrl: row.refused === true ? 'http://127.0.0.1:9/v1' : undefined })
+    const { env, primary, backup, events } = await gatewayWithUpstreams(t, { fallback: true, maxRetries: 0, primaryUrl: row.refused === true ? 'http://127.0.0.1:9/v1' : undefined, now: middayClock() })
     if (row.fault !== undefined) primary.setDefaultFault(row.fault)
     const response = await env.post('/generate', { prompt: `fallback ${row.name}`, n: 2 })
     t.equal(response.status, 200)
