@@ -61,3 +61,29 @@ export function commandText (service: ComposeService): string {
   const join = (part: string | string[] | undefined) => Array.isArray(part) ? part.join(' ') : part ?? ''
   return `${join(service.entrypoint)} ${join(service.command)}`
 }
+
+/** A Compose duration (`200s`, `3m20s`, `1h`, `1500ms`) in milliseconds; undefined when unset. */
+export function durationMs (value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined
+  const text = String(value)
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 }
+  let total = 0
+  let matched = ''
+  for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)) {
+    total += Number(part[1]) * (units[part[2] ?? ''] ?? Number.NaN)
+    matched += part[0]
+  }
+  if (matched !== text) throw new Error(`not a Compose duration: ${text}`)
+  return total
+}
+
+/** Host addresses a service's ports are published on ('' = all interfaces). */
+export function publishedHostIps (service: ComposeService): string[] {
+  const ports = (service.ports ?? []) as Array<string | number | { host_ip?: string, published?: string | number }>
+  return ports.flatMap((port) => {
+    if (typeof port === 'object') return port.published === undefined ? [] : [port.host_ip ?? '']
+    const parts = String(port).split(':')
+    // "container" publishes nothing fixed but still an ephemeral port on all interfaces.
+    return [parts.length === 3 ? parts[0] ?? '' : '']
+  })
+}
