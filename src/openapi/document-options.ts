@@ -26,7 +26,9 @@ export function swaggerOptions (serverUrl: string): SwaggerOptions {
       },
       servers: [serverUrl === '/'
         ? { url: '/', description: 'The server this document is served from.' }
-        : { url: '{gateway}', description: 'The gateway.', variables: { gateway: { default: serverUrl, description: 'Base URL of the gateway (its PUBLIC_BASE_URL).' } } }],
+        // The variable's meaning is in the server's description: a server variable `description`
+        // fails swagger-cli's bundled OpenAPI 3.1 schema (`must NOT have unevaluated properties`).
+        : { url: '{gateway}', description: 'The gateway; {gateway} is its base URL (PUBLIC_BASE_URL).', variables: { gateway: { default: serverUrl } } }],
       tags: TAGS,
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
       components: {
