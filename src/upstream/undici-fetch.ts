@@ -72,6 +72,11 @@ export function createUndiciFetch (): FetchFunction {
     // 204/304 and HEAD answers have no body, and Response refuses one for them.
     const noBody = answer.statusCode === 204 || answer.statusCode === 304 || init?.method === 'HEAD'
     if (noBody) answer.body.resume()
+    // The SDK reads an error answer whole, as text: only its first bytes are kept (issue 12).
+    if (!noBody && answer.statusCode >= 300) {
+      const errorBody = await errorBodyOf(answer.body)
+      return new Response(Uint8Array.from(errorBody), { status: answer.statusCode, headers: responseHeaders(answer.headers) })
+    }
     const response = new Response(noBody ? null : webStreamOf(answer.body), {
       status: answer.statusCode,
       headers: responseHeaders(answer.headers)
@@ -80,6 +85,24 @@ export function createUndiciFetch (): FetchFunction {
     return response
   }
   return undiciFetch
+}
+
+// An error answer is a short JSON envelope; more than this is not read.
+const ERROR_BODY_MAX_BYTES = 64 * 1024
+
+async function errorBodyOf (body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk.subarray(0, ERROR_BODY_MAX_BYTES - total))
+    total += chunk.length
+    if (total >= ERROR_BODY_MAX_BYTES) {
+      body.on('error', () => {})
+      body.destroy()
+      break
+    }
+  }
+  return Buffer.concat(chunks)
 }
 
 /** A body longer than the caller's bound: the read stopped there, and the connection was dropped. */

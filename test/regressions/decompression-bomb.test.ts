@@ -1,7 +1,7 @@
 // Issue 12 item 6: a 74-byte PNG whose header claims 100000×100000 and a real 20000×20000 deflate
 // bomb were stored and served, and manifests recorded the claimed size.
 import { crc32, deflateSync } from 'node:zlib'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { sendJson, solidPng, startHostileProvider } from '../helpers/hostile-provider.js'
 import { storedFiles } from '../helpers/stored-files.js'
@@ -27,7 +27,7 @@ function png (width: number, height: number, bitDepth: number, idat: Buffer): Bu
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))])
 }
 
-async function answerWith (t: Parameters<Parameters<typeof t.test>[1]>[0], image: Buffer, env: Record<string, string> = {}) {
+async function answerWith (t: Test, image: Buffer, env: Record<string, string> = {}) {
   const provider = await startHostileProvider(t, (_request, response) => sendJson(response, 200, { created: 1, data: [{ b64_json: image.toString('base64') }] }))
   return await startTestGateway(t, { env: { UPSTREAM_BASE_URL: provider.baseUrl, ...env } })
 }

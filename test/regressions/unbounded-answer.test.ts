@@ -53,6 +53,34 @@ t.test('an answer announcing a content-length past UPSTREAM_ANSWER_MAX_BYTES is 
   t.same(await storedFiles(env.dataDir), [])
 })
 
+t.test('a provider error answer is read only to its first 64 KiB: a 64 MiB error body is a 502 upstream_error, read no further', async (t) => {
+  const piece = Buffer.alloc(64 * 1024, 0x41)
+  let written = 0
+  let finished = false
+  const provider = await startHostileProvider(t, (_request, response) => {
+    response.writeHead(500, { 'content-type': 'application/json' })
+    response.write('{"error":{"message":"')
+    const writeMore = (): void => {
+      while (written < 1024) {
+        written++
+        if (!response.write(piece)) {
+          response.once('drain', writeMore)
+          return
+        }
+      }
+      response.end('"}}', () => { finished = true })
+    }
+    response.on('close', () => response.removeAllListeners('drain'))
+    writeMore()
+  })
+  const env = await startTestGateway(t, { env: { UPSTREAM_BASE_URL: provider.baseUrl } })
+  const response = await env.post('/generate', { prompt: 'huge error' })
+  t.equal(response.status, 502)
+  t.same(await response.json() as Envelope, { error: { message: 'The image provider failed (HTTP 500).', type: 'upstream_error', param: null, code: 'upstream_error' } })
+  t.notOk(finished, 'the provider could not finish writing its error: the gateway hung up')
+  t.ok(written < 1024, `the provider wrote ${written} of 1024 pieces`)
+})
+
 t.test('an inline image past UPSTREAM_IMAGE_MAX_BYTES is a 502 upstream_image_too_large and nothing is stored', async (t) => {
   const noisy = await sharp(randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer()
   const provider = await startHostileProvider(t, (_request, response) => sendJson(response, 200, { created: 1, data: [{ b64_json: noisy.toString('base64') }] }))
