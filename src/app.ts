@@ -97,7 +97,10 @@ export function buildApp (services: AppServices): FastifyInstance {
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const readable = services.spool !== undefined ? withSpoolFallback(services.storage, services.spool) : services.storage
-  const manifests = new ManifestReader(readable)
+  const manifests = new ManifestReader(readable, (manifestKey, reason) => {
+    app.log.warn({ manifestKey, reason }, 'stored generation manifest is unreadable; it is skipped in listings and not served')
+    metrics.manifestUnreadable()
+  })
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
@@ -122,7 +125,8 @@ export function buildApp (services: AppServices): FastifyInstance {
         linkTo,
         defaultModel: config.defaultModel,
         deadlineMs: config.resilience.deadlineMs,
-        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
+        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes },
+        imageMaxPixels: config.images.maxPixels
       }
     })
     tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })

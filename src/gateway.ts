@@ -87,7 +87,13 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
   const events = allUpstreamEvents([metricsUpstreamEvents(metrics), ...(upstreamEvents !== undefined ? [upstreamEvents] : [])])
   for (const upstream of settings) metrics.breaker(upstream.name, 'closed', false)
   const router = new UpstreamRouter(
-    settings.map((upstream) => createOpenAIUpstream({ ...upstream, onAttempt: () => events.attempt(upstream.name) })),
+    settings.map((upstream) => createOpenAIUpstream({
+      ...upstream,
+      answerMaxBytes: config.upstream.answerMaxBytes,
+      imageMaxBytes: config.upstream.imageMaxBytes,
+      onAttempt: () => events.attempt(upstream.name),
+      log: logger
+    })),
     plan.routes,
     { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now },
     events

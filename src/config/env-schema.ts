@@ -76,6 +76,9 @@ export const EnvSchema = Type.Object({
   }),
   UPSTREAM_DOWNLOAD_TIMEOUT_MS: Milliseconds(30000, 'Time limit for downloading an image the upstream answered with a URL.'),
   UPSTREAM_DOWNLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 52428800, description: 'Largest image the gateway downloads from an upstream URL.' }),
+  UPSTREAM_ANSWER_MAX_BYTES: Type.Integer({ minimum: 1024, default: 268435456, description: 'Largest answer body read from an upstream (JSON with base64 images); past it the read stops and the answer is 502 upstream_answer_too_large. The default (256 MiB) holds ten 19 MB images as base64.' }),
+  UPSTREAM_IMAGE_MAX_BYTES: Type.Integer({ minimum: 1024, default: 52428800, description: 'Largest image an upstream may send inline (decoded b64_json); larger is 502 upstream_image_too_large. Same default as UPSTREAM_DOWNLOAD_MAX_BYTES.' }),
+  IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, default: 16777216, description: 'Most pixels (width × height, from the image header) an upstream image may have; more is 502 upstream_invalid_image, refused before anything decodes it. Default 4096² (the largest model size, 3840×2160, fits).' }),
   UPSTREAM_DOWNLOAD_HOSTS: Type.String({
     default: '',
     description: 'Comma-separated extra hosts image URLs may be downloaded from. The upstream base URL\'s host is always allowed.'

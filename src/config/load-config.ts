@@ -130,7 +130,12 @@ function toGatewayConfig (env: Env) {
       responseFormat: env.UPSTREAM_RESPONSE_FORMAT as 'auto' | 'b64_json' | 'url' | 'omit',
       downloadTimeoutMs: env.UPSTREAM_DOWNLOAD_TIMEOUT_MS,
       downloadMaxBytes: env.UPSTREAM_DOWNLOAD_MAX_BYTES,
+      answerMaxBytes: env.UPSTREAM_ANSWER_MAX_BYTES,
+      imageMaxBytes: env.UPSTREAM_IMAGE_MAX_BYTES,
       downloadHosts: splitList(env.UPSTREAM_DOWNLOAD_HOSTS)
+    },
+    images: {
+      maxPixels: env.IMAGE_MAX_PIXELS
     },
     simulator: {
       urlTtlMs: env.SIMULATOR_URL_TTL_SECONDS * 1000,

@@ -19,6 +19,7 @@ export interface GenerationDeps {
   defaultModel: string
   deadlineMs: number
   download: { timeoutMs: number, maxBytes: number }
+  imageMaxPixels: number
 }
 
 export interface GenerationInput {
@@ -35,7 +36,7 @@ export interface GenerationResult {
 
 export async function generateImages (deps: GenerationDeps, input: GenerationInput): Promise<GenerationResult> {
   const model = input.request.model ?? deps.defaultModel
-  const obtained = await obtainImages(deps.router, { ...input.request, model }, { deadlineMs: deps.deadlineMs, download: deps.download })
+  const obtained = await obtainImages(deps.router, { ...input.request, model }, { deadlineMs: deps.deadlineMs, download: deps.download, imageMaxPixels: deps.imageMaxPixels })
   const { answer } = obtained
   const collected = obtained.images
 

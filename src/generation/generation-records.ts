@@ -1,6 +1,6 @@
 // Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
 // tenant's own storage prefix, so another tenant's ids are simply not found.
-import { notFound } from '../errors/gateway-error.js'
+import { GatewayError, notFound } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
@@ -23,12 +23,16 @@ export class GenerationRecords {
 
   async get (tenant: Tenant, generationId: string): Promise<Manifest> {
     if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
-    const manifest = await this.#manifests.read(tenant.storagePrefix, generationId)
-    if (manifest === undefined) throw notFound('No such generation.')
-    return manifest
+    const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
+    if (found.state === 'unreadable') throw unreadable()
+    if (found.state === 'missing') throw notFound('No such generation.')
+    return found.manifest
   }
 
-  /** Newest first (generation ids sort that way). Generations without a manifest are skipped. */
+  /**
+   * Newest first (generation ids sort that way). Generations without a manifest are skipped, and
+   * so are unreadable ones (the reader logs and counts them): one bad file never fails a page.
+   */
   async list (tenant: Tenant, limit: number, after?: string): Promise<GenerationPage> {
     if (after !== undefined && !GENERATION_ID.test(after)) return { manifests: [], hasMore: false }
     const folders = await this.#storage.listFolders(`${tenant.storagePrefix}/`, { limit, startAfter: after })
@@ -40,10 +44,19 @@ export class GenerationRecords {
 
   /** Unpublishes first (the manifest), then removes every object of the generation. */
   async delete (tenant: Tenant, generationId: string): Promise<void> {
-    await this.get(tenant, generationId)
+    // An unreadable generation can still be deleted: it is the tenant's, and it serves nothing.
+    if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
+    const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
+    if (found.state === 'missing') throw notFound('No such generation.')
     await this.#storage.delete([manifestKey(tenant.storagePrefix, generationId)])
     this.#manifests.forget(tenant.storagePrefix, generationId)
     const leftovers = await this.#storage.list(`${tenant.storagePrefix}/${generationId}/`)
     await this.#storage.delete(leftovers)
   }
+}
+
+// 404, like a missing generation (its images are not served either), with its own code so an
+// operator can tell data damage from a wrong id.
+function unreadable (): GatewayError {
+  return new GatewayError({ status: 404, type: 'not_found_error', code: 'generation_unreadable', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' })
 }

@@ -1,35 +1,71 @@
 // Reads generation manifests, with a small cache: manifests never change once written, and every
 // image download needs one (for its ETag, and because an image without a manifest is not published).
-import type { Manifest } from '../schemas/generation.js'
+// A stored manifest is checked against the Manifest schema on the way in: one unreadable file (a
+// corrupt write, an answer stored before provider answers were checked) must not fail a listing or
+// a restart, so it is reported (log, metric) and treated as unpublished.
+import { Value } from '@sinclair/typebox/value'
+import { Manifest } from '../schemas/generation.js'
 import { manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 
 const CACHE_ENTRIES = 2000
 
+/** What a lookup found: the manifest, nothing, or a file that is not a valid manifest. */
+export type ManifestLookup = { state: 'found', manifest: Manifest } | { state: 'missing' } | { state: 'unreadable' }
+
+/** Told once per read of an unreadable manifest: its key and why (never its content). */
+export type OnUnreadableManifest = (key: string, reason: string) => void
+
 export class ManifestReader {
   readonly #storage: Storage
+  readonly #onUnreadable: OnUnreadableManifest
   readonly #cache = new Map<string, Manifest>()
 
-  constructor (storage: Storage) {
+  constructor (storage: Storage, onUnreadable: OnUnreadableManifest = () => {}) {
     this.#storage = storage
+    this.#onUnreadable = onUnreadable
   }
 
+  /** The manifest, or undefined when there is none or it is unreadable (reported). */
   async read (storagePrefix: string, generationId: string): Promise<Manifest | undefined> {
+    const found = await this.lookup(storagePrefix, generationId)
+    return found.state === 'found' ? found.manifest : undefined
+  }
+
+  async lookup (storagePrefix: string, generationId: string): Promise<ManifestLookup> {
     const key = manifestKey(storagePrefix, generationId)
     const cached = this.#cache.get(key)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) return { state: 'found', manifest: cached }
     const bytes = await this.#storage.getBytes(key)
-    if (bytes === undefined) return undefined
-    const manifest = JSON.parse(bytes.toString('utf8')) as Manifest
+    if (bytes === undefined) return { state: 'missing' }
+    const parsed = parseManifest(bytes)
+    if (typeof parsed === 'string') {
+      // Not cached: a repaired file is read again next time.
+      this.#onUnreadable(key, parsed)
+      return { state: 'unreadable' }
+    }
     if (this.#cache.size >= CACHE_ENTRIES) {
       const oldest = this.#cache.keys().next().value
       if (oldest !== undefined) this.#cache.delete(oldest)
     }
-    this.#cache.set(key, manifest)
-    return manifest
+    this.#cache.set(key, parsed)
+    return { state: 'found', manifest: parsed }
   }
 
   forget (storagePrefix: string, generationId: string): void {
     this.#cache.delete(manifestKey(storagePrefix, generationId))
   }
+}
+
+/** The manifest, or why it is not one. */
+function parseManifest (bytes: Buffer): Manifest | string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'))
+  } catch {
+    return 'not valid JSON'
+  }
+  if (Value.Check(Manifest, parsed)) return parsed
+  const first = Value.Errors(Manifest, parsed).First()
+  return `${first?.path || '/'}: ${first?.message ?? 'not a manifest'}`
 }

@@ -2,6 +2,7 @@
 // model's targets in order, skipping open circuits, and falls back on any failure the provider (not
 // the caller) is to blame for — errors, timeouts, rate limits, empty answers, broken images.
 import { GatewayError, upstreamFailed } from '../errors/gateway-error.js'
+import { checkImageDimensions, type DimensionLimits } from '../images/check-image-dimensions.js'
 import { inspectImage, NotAnImageError, type ImageFacts } from '../images/inspect-image.js'
 import type { GenerateRequest } from '../schemas/generation.js'
 import { mapUpstreamError } from '../upstream/map-upstream-error.js'
@@ -23,6 +24,8 @@ export interface ObtainedImages {
 export interface ObtainOptions {
   deadlineMs: number
   download: { timeoutMs: number, maxBytes: number }
+  /** Most pixels an image may have (IMAGE_MAX_PIXELS). */
+  imageMaxPixels: number
 }
 
 export async function obtainImages (router: UpstreamRouter, request: GenerateRequest & { model: string }, options: ObtainOptions): Promise<ObtainedImages> {
@@ -38,7 +41,7 @@ export async function obtainImages (router: UpstreamRouter, request: GenerateReq
     const startedAt = performance.now()
     try {
       const answer = await target.upstream.generate({ request: { ...request, model: target.model }, signal: deadline })
-      const images = await verified(answer, target.upstream.downloadHosts, options.download, deadline)
+      const images = await verified(answer, target.upstream.downloadHosts, { maxPixels: options.imageMaxPixels, requestedSize: request.size }, options.download, deadline)
       target.breaker.success()
       router.events.outcome(target.upstream.name, target.model, 'ok', performance.now() - startedAt)
       return { answer, images, upstream: target.upstream.name, upstreamModel: target.model }
@@ -76,12 +79,14 @@ function providerToBlame (error: GatewayError): boolean {
   return error.status !== 400
 }
 
-async function verified (answer: UpstreamAnswer, allowedHosts: ReadonlySet<string>, download: ObtainOptions['download'], signal: AbortSignal): Promise<VerifiedImage[]> {
+async function verified (answer: UpstreamAnswer, allowedHosts: ReadonlySet<string>, dimensions: DimensionLimits, download: ObtainOptions['download'], signal: AbortSignal): Promise<VerifiedImage[]> {
   if (answer.images.length === 0) throw upstreamFailed('The image provider answered without any image.', 'upstream_no_images')
   const collected = await collectImageBytes(answer.images, { allowedHosts, ...download, signal })
   return collected.map((image, index) => {
     try {
-      return { ...image, facts: inspectImage(image.bytes) }
+      const facts = inspectImage(image.bytes)
+      checkImageDimensions(facts, dimensions)
+      return { ...image, facts }
     } catch (error) {
       if (!(error instanceof NotAnImageError)) throw error
       throw upstreamFailed(`The image provider returned image ${index} that is not a usable image: ${error.message}.`, 'upstream_invalid_image', error)

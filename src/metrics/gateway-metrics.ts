@@ -22,6 +22,7 @@ export class GatewayMetrics {
   readonly #images = new Counter({ name: 'igw_images_generated_total', help: 'Images generated and stored, by tenant and model.', labelNames: ['tenant', 'model'], registers: [this.registry] })
   readonly #imageBytes = new Counter({ name: 'igw_image_bytes_stored_total', help: 'Bytes of images stored, by tenant and model.', labelNames: ['tenant', 'model'], registers: [this.registry] })
   readonly #spooled = new Counter({ name: 'igw_generations_spooled_total', help: 'Generations kept in the local spool because durable storage failed.', labelNames: ['tenant'], registers: [this.registry] })
+  readonly #manifestsUnreadable = new Counter({ name: 'igw_manifest_unreadable_total', help: 'Reads of a stored generation manifest that was not valid JSON or not a valid manifest (skipped in listings, 404 generation_unreadable on its own).', registers: [this.registry] })
   readonly #rateLimited = new Counter({ name: 'igw_rate_limited_total', help: 'Requests refused with 429 by a rate or concurrency limit, by code and tenant.', labelNames: ['code', 'tenant'], registers: [this.registry] })
   readonly #quotaRejected = new Counter({ name: 'igw_quota_rejected_total', help: 'Requests refused with 429 because an image quota (per minute or per day) was used up, by code and tenant.', labelNames: ['code', 'tenant'], registers: [this.registry] })
   readonly #upstreamSeconds = new Histogram({ name: 'igw_upstream_request_duration_seconds', help: 'Time of one call to an upstream (with the SDK\'s retries), by upstream, model and outcome (ok or the error code).', labelNames: ['upstream', 'model', 'outcome'], buckets: UPSTREAM_BUCKETS, registers: [this.registry] })
@@ -54,6 +55,10 @@ export class GatewayMetrics {
     this.#images.inc(labels, images)
     this.#imageBytes.inc(labels, bytes)
     if (spooled) this.#spooled.inc({ tenant: labels.tenant })
+  }
+
+  manifestUnreadable (): void {
+    this.#manifestsUnreadable.inc()
   }
 
   upstreamAttempt (upstream: string): void {

@@ -2,8 +2,11 @@
 // with the time counted *down* in hex, so that ascending key order (the only order S3 lists in) is
 // newest first; they end with 96 random bits so links can't be guessed.
 import { randomBytes } from 'node:crypto'
+import { MAX_IMAGES_PER_GENERATION } from '../schemas/provider-answer.js'
 
 export const GENERATION_ID = /^gen_[0-9a-f]{12}[0-9a-f]{24}$/
+// Image files are 0..MAX_IMAGES_PER_GENERATION-1 (a generation never holds more: n ≤ 10, and an
+// answer with more images than asked is refused); two digits leave room, every stored index matches.
 export const IMAGE_FILE = /^(\d{1,2})\.(png|jpg|webp|gif)$/
 export const STORAGE_PREFIX = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
@@ -19,6 +22,8 @@ export function generationTime (generationId: string): Date {
 }
 
 export function imageKey (prefix: string, generationId: string, index: number, extension: string): string {
+  // A key no link could reach would be stored and never served.
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_IMAGES_PER_GENERATION) throw new RangeError(`image index ${index} is outside 0..${MAX_IMAGES_PER_GENERATION - 1}`)
   return `${prefix}/${generationId}/${index}.${extension}`
 }
 

@@ -2,6 +2,7 @@
 // time and size, and only from hosts we trust: following any URL a provider names would let a
 // compromised provider make the gateway fetch internal addresses.
 import { upstreamFailed } from '../errors/gateway-error.js'
+import { redactedCause, redactTokenPatterns } from './redact-secrets.js'
 
 export interface DownloadLimits {
   allowedHosts: ReadonlySet<string>
@@ -21,7 +22,7 @@ export async function downloadImage (url: string, limits: DownloadLimits): Promi
     try {
       response = await fetch(target, { redirect: 'manual', signal })
     } catch (error) {
-      throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', error)
+      throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', logSafe(error))
     }
     const location = response.headers.get('location')
     if (response.status >= 300 && response.status < 400 && location !== null) {
@@ -67,7 +68,7 @@ async function readBounded (response: Response, maxBytes: number): Promise<Buffe
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'GatewayError') throw error
-    throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', error)
+    throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', logSafe(error))
   }
   return Buffer.concat(chunks, total)
 }
@@ -79,4 +80,10 @@ function tooLarge (maxBytes: number) {
 function describe (error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out or aborted'
   return 'connection failed'
+}
+
+// The cause is logged: keep its name and message, not its chain, whose network errors can quote the
+// image URL with its (signed) query string.
+function logSafe (error: unknown): Error | undefined {
+  return redactedCause(error, redactTokenPatterns)
 }

@@ -61,10 +61,16 @@ function base64Ranges (bytes: Buffer): Array<[number, number]> | undefined {
   return ranges
 }
 
+// Any JSON is read; whether its shape is acceptable is check-images-answer.ts's decision.
 function parseWhole (bytes: Buffer): ImagesAnswer {
   const body = JSON.parse(bytes.toString('utf8')) as ImagesResponse
-  const imageBytes = (body.data ?? []).map((image) => typeof image.b64_json === 'string' && image.b64_json.length > 0 ? Buffer.from(image.b64_json, 'base64') : undefined)
-  for (const image of body.data ?? []) delete image.b64_json
+  const items: unknown[] = typeof body === 'object' && body !== null && Array.isArray(body.data) ? body.data : []
+  const imageBytes = items.map((image) => {
+    if (typeof image !== 'object' || image === null) return undefined
+    const base64 = (image as { b64_json?: unknown }).b64_json
+    delete (image as { b64_json?: unknown }).b64_json
+    return typeof base64 === 'string' && base64.length > 0 ? Buffer.from(base64, 'base64') : undefined
+  })
   return { body, imageBytes }
 }
 
@@ -80,6 +86,7 @@ export function readImagesAnswer (bytes: Buffer): ImagesAnswer {
   }
   pieces.push(bytes.toString('utf8', from))
   const body = JSON.parse(pieces.join('')) as ImagesResponse
+  if (typeof body !== 'object' || body === null) return parseWhole(bytes)
   // Every emptied value must be exactly one data item's b64_json, in order; otherwise start over.
   const items = Array.isArray(body.data) ? body.data : []
   const withBase64 = items.filter((image) => typeof image === 'object' && image !== null && image.b64_json !== undefined)

@@ -2,9 +2,12 @@
 // pointed at any OpenAI-compatible base URL.
 import OpenAI from 'openai'
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images'
+import { upstreamFailed } from '../errors/gateway-error.js'
+import { checkImagesAnswer } from './check-images-answer.js'
 import { readImagesAnswer } from './images-answer.js'
 import { mapUpstreamError } from './map-upstream-error.js'
-import { bodyBytes, createUndiciFetch } from './undici-fetch.js'
+import { createSecretRedactor } from './redact-secrets.js'
+import { BodyTooLargeError, bodyBytes, createUndiciFetch } from './undici-fetch.js'
 import type { Upstream, UpstreamAnswer, UpstreamCall } from './upstream.js'
 
 export interface OpenAIUpstreamOptions {
@@ -16,8 +19,14 @@ export interface OpenAIUpstreamOptions {
   responseFormat: 'auto' | 'b64_json' | 'url' | 'omit'
   /** Extra hosts image URLs may come from, besides the base URL's own. */
   downloadHosts: string[]
+  /** Largest answer body read; a longer one is dropped mid-read. */
+  answerMaxBytes: number
+  /** Largest decoded inline image. */
+  imageMaxBytes: number
   /** Called once per HTTP attempt, retries included. */
   onAttempt?: () => void
+  /** Where fields dropped from an odd answer are reported (pino's signature). */
+  log?: { warn: (fields: object, message: string) => void }
 }
 
 export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream {
@@ -35,6 +44,7 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
     }
   })
   const downloadHosts = new Set([new URL(options.baseUrl).host, ...options.downloadHosts])
+  const redact = createSecretRedactor([options.apiKey])
 
   return {
     name: options.name,
@@ -47,22 +57,31 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
         const response = await client.images
           .generate(toUpstreamParams(call.request, options.responseFormat), { signal: call.signal })
           .asResponse()
-        const { body, imageBytes } = readImagesAnswer(await bodyBytes(response))
+        const checked = checkImagesAnswer(readImagesAnswer(await answerBytes(response, options.answerMaxBytes)), {
+          imagesAsked: call.request.n ?? 1,
+          imageMaxBytes: options.imageMaxBytes
+        })
+        if (checked.warnings.length > 0) {
+          options.log?.warn({ upstream: options.name, fields: checked.warnings }, 'provider answer had fields of the wrong type or size; dropped or replaced them')
+        }
         return {
-          created: body.created,
-          images: (body.data ?? []).map((image, index) => ({ bytes: imageBytes[index], url: image.url, revisedPrompt: image.revised_prompt })),
-          usage: body.usage,
-          size: body.size,
-          quality: body.quality,
-          outputFormat: body.output_format,
-          background: body.background,
+          ...checked.answer,
           requestId: response.headers.get('x-request-id') ?? undefined,
           latencyMs: Math.round(performance.now() - startedAt)
         }
       } catch (error) {
-        throw mapUpstreamError(error)
+        throw mapUpstreamError(error, redact)
       }
     }
+  }
+}
+
+async function answerBytes (response: Response, maxBytes: number): Promise<Buffer> {
+  try {
+    return await bodyBytes(response, maxBytes)
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error
+    throw upstreamFailed(`The image provider's answer is larger than ${maxBytes} bytes (UPSTREAM_ANSWER_MAX_BYTES).`, 'upstream_answer_too_large', error)
   }
 }
 

@@ -9,8 +9,11 @@ import { Agent, request } from 'undici'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
-// fetch follows up to 20 redirects; so does this.
-const MAX_REDIRECTIONS = 20
+// Unlike fetch, this follows no redirect: a provider API that answers 3xx would otherwise have the
+// prompt and our Authorization header re-sent to whatever host it names (issue 12). The 3xx comes
+// back as the response, the SDK turns it into an APIError, and map-upstream-error.ts into
+// upstream_malformed_response. (Image downloads follow their own allowlisted redirects.)
+const MAX_REDIRECTIONS = 0
 
 function headersOf (init: RequestInit | undefined): Record<string, string> {
   const headers: Record<string, string> = {}
@@ -56,7 +59,7 @@ export function createUndiciFetch (): FetchFunction {
     const body = init?.body
     // The SDK sends JSON strings for images.generate; anything else (streams, forms) goes to fetch.
     if (input instanceof Request || (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
-      return await fetch(input, init)
+      return await fetch(input, { ...init, redirect: 'manual' })
     }
     const answer = await request(input, {
       method: (init?.method ?? 'GET') as 'GET',
@@ -69,6 +72,11 @@ export function createUndiciFetch (): FetchFunction {
     // 204/304 and HEAD answers have no body, and Response refuses one for them.
     const noBody = answer.statusCode === 204 || answer.statusCode === 304 || init?.method === 'HEAD'
     if (noBody) answer.body.resume()
+    // The SDK reads an error answer whole, as text: only its first bytes are kept (issue 12).
+    if (!noBody && answer.statusCode >= 300) {
+      const errorBody = await errorBodyOf(answer.body)
+      return new Response(Uint8Array.from(errorBody), { status: answer.statusCode, headers: responseHeaders(answer.headers) })
+    }
     const response = new Response(noBody ? null : webStreamOf(answer.body), {
       status: answer.statusCode,
       headers: responseHeaders(answer.headers)
@@ -79,18 +87,60 @@ export function createUndiciFetch (): FetchFunction {
   return undiciFetch
 }
 
+// An error answer is a short JSON envelope; more than this is not read.
+const ERROR_BODY_MAX_BYTES = 64 * 1024
+
+async function errorBodyOf (body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk.subarray(0, ERROR_BODY_MAX_BYTES - total))
+    total += chunk.length
+    if (total >= ERROR_BODY_MAX_BYTES) {
+      body.on('error', () => {})
+      body.destroy()
+      break
+    }
+  }
+  return Buffer.concat(chunks)
+}
+
+/** A body longer than the caller's bound: the read stopped there, and the connection was dropped. */
+export class BodyTooLargeError extends Error {
+  readonly maxBytes: number
+  constructor (maxBytes: number) {
+    super(`The body is larger than ${maxBytes} bytes.`)
+    this.name = 'BodyTooLargeError'
+    this.maxBytes = maxBytes
+  }
+}
+
 /**
- * The whole body of a response, as one Buffer. For this module's responses it is read from the
- * socket's chunks into a Buffer of the announced length: no stream adapters, no second copy.
+ * The whole body of a response, as one Buffer of at most maxBytes. For this module's responses it
+ * is read from the socket's chunks into a Buffer of the announced length: no stream adapters, no
+ * second copy. A longer body (announced, or counted while it streams) stops the read at once, so
+ * an oversized answer never sits in memory whole.
  */
-export async function bodyBytes (response: Response): Promise<Buffer> {
+export async function bodyBytes (response: Response, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const body = nodeBodies.get(response)
-  if (body === undefined) return Buffer.from(await response.arrayBuffer())
   const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) {
+    discard(response, body)
+    throw new BodyTooLargeError(maxBytes)
+  }
+  if (body === undefined) return await webBodyBytes(response, maxBytes)
   if (!Number.isSafeInteger(declared) || declared < 0) {
     const chunks: Buffer[] = []
-    for await (const chunk of body) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks)
+    let total = 0
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      total += chunk.length
+      if (total > maxBytes) {
+        discard(response, body)
+        throw new BodyTooLargeError(maxBytes)
+      }
+      chunks.push(chunk)
+    }
+    return Buffer.concat(chunks, total)
   }
   const bytes = Buffer.allocUnsafe(declared)
   let filled = 0
@@ -104,4 +154,26 @@ export async function bodyBytes (response: Response): Promise<Buffer> {
   // undici checks the length; should a body still differ from it, return what really came.
   if (overflow.length > 0) return Buffer.concat([bytes, ...overflow])
   return filled === declared ? bytes : bytes.subarray(0, filled)
+}
+
+async function webBodyBytes (response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of response.body ?? []) {
+    total += chunk.byteLength
+    // Leaving the loop by throwing cancels the stream.
+    if (total > maxBytes) throw new BodyTooLargeError(maxBytes)
+    chunks.push(Buffer.from(chunk))
+  }
+  return Buffer.concat(chunks, total)
+}
+
+// Nobody reads the rest: the connection is dropped rather than drained.
+function discard (response: Response, body: Readable | undefined): void {
+  if (body !== undefined) {
+    body.on('error', () => {})
+    body.destroy()
+    return
+  }
+  response.body?.cancel().catch(() => {})
 }
