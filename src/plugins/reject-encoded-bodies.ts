@@ -7,6 +7,8 @@ import fp from 'fastify-plugin'
 import { protocolError } from '../http/protocol-errors.js'
 
 function hasBody (request: FastifyRequest): boolean {
+  // Fastify never reads a GET or HEAD body, so its encoding does not matter.
+  if (request.method === 'GET' || request.method === 'HEAD') return false
   const length = request.headers['content-length']
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }

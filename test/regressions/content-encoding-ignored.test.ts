@@ -57,3 +57,9 @@ t.test('an anonymous caller gets the 401 first, whatever the encoding', async (t
   t.equal(response.status, 401)
   t.equal((await response.json() as Envelope).error.code, 'missing_api_key')
 })
+
+t.test('a GET is answered as usual whatever Content-Encoding it names (its body is never read)', async (t) => {
+  const env = await startTestGateway(t)
+  const response = await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}`, 'content-encoding': 'gzip' } })
+  t.equal(response.status, 200)
+})
