@@ -11,11 +11,15 @@ import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
+import { answerClientError } from './http/client-error.js'
+import { connectionOptions } from './http/connection-options.js'
+import { answerFrameworkError } from './http/framework-errors.js'
 import { createAuthenticate } from './plugins/authenticate.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import documentedStatuses from './plugins/documented-statuses.js'
 import errorHandler from './plugins/error-handler.js'
 import openapi from './plugins/openapi.js'
+import rejectEncodedBodies from './plugins/reject-encoded-bodies.js'
 import requestMetrics from './plugins/request-metrics.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { generateRoutes } from './routes/generate.js'
@@ -74,8 +78,10 @@ export function buildApp (services: AppServices): FastifyInstance {
       const callerId = request.headers['x-request-id']
       return typeof callerId === 'string' && CALLER_REQUEST_ID.test(callerId) ? callerId : randomUUID()
     },
-    // Reverse proxies (docker-compose, Kubernetes ingress) sit in front in every real deployment.
-    trustProxy: true,
+    // Proxy trust and timeouts: TRUST_PROXY, *_TIMEOUT_MS.
+    ...connectionOptions(config.http),
+    clientErrorHandler: (error, socket) => { answerClientError(error, socket, app.log) },
+    frameworkErrors: answerFrameworkError,
     return503OnClosing: false,
     ...(services.checkResponses === true ? { schemaController: { compilersFactory: { buildSerializer: checkedSerializerFactory() } } } : {})
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -88,6 +94,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     reply.header('x-request-id', request.id)
   })
   app.register(errorHandler)
+  app.register(rejectEncodedBodies)
   if (services.checkResponses === true) app.register(documentedStatuses)
   // Before any route, so the document sees them all.
   app.register(openapi, { serverUrl: config.publicBaseUrl ?? '/' })

@@ -33,7 +33,15 @@ export const EnvSchema = Type.Object({
   ALLOWED_QUALITIES: Type.String({ default: '', pattern: '^((auto|low|medium|high|standard|hd)(\\s*,\\s*(auto|low|medium|high|standard|hd))*)?$', description: 'Default comma-separated qualities a tenant may use (auto, low, medium, high, standard, hd). Empty: any.' }),
   AUTH_FAILURES_MAX: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications allowed per client address per AUTH_FAILURES_WINDOW before 429.' }),
   AUTH_FAILURES_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Window of AUTH_FAILURES_MAX.' }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    description: 'Whose X-Forwarded-For names the client (the address the failed-auth throttle counts). false: nobody; the socket address counts. A number n: the n peers nearest the gateway are proxies, so the address is the n-th X-Forwarded-For entry from the right (1 behind one nginx that appends); safe only when nothing but those proxies can reach the gateway. Otherwise comma-separated IPs/CIDRs of the proxies (or loopback, linklocal, uniquelocal). true is refused.'
+  }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
+  HEADERS_TIMEOUT_MS: Milliseconds(10000, 'Longest time from a connection (or request) starting to its headers being complete; past it the answer is 408 and the connection is closed. Also closes connections that send nothing.'),
+  REQUEST_TIMEOUT_MS: Milliseconds(30000, 'Longest time to receive one whole request, headers and body, from its first byte; past it the answer is 408 and the connection is closed. The generation that follows is not counted (UPSTREAM_DEADLINE_MS bounds it). At least HEADERS_TIMEOUT_MS.'),
+  KEEP_ALIVE_TIMEOUT_MS: Milliseconds(72000, 'How long an idle keep-alive connection stays open after an answer. Keep it above the idle timeout of the load balancer in front (nginx upstream keepalive: 60 s).'),
+  CONNECTION_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 1, description: 'Longest silence on a connection while its request is handled (a generation sends nothing until it answers), after which the socket is destroyed. Default: UPSTREAM_DEADLINE_MS + 60000; must be larger than UPSTREAM_DEADLINE_MS.' })),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
   DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),
   STORAGE_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local', description: 'Where images are stored: local (DATA_DIR) or s3 (any S3-compatible bucket).' }),

@@ -5,13 +5,10 @@ import { EnvSchema, type Env } from './env-schema.js'
 import { durationMs } from './duration.js'
 import type { TenantPolicy } from '../tenants/tenant.js'
 import type { Quality } from '../schemas/generation.js'
+import { ConfigError } from './config-error.js'
+import { parseTrustProxy } from './trust-proxy.js'
 
-export class ConfigError extends Error {
-  constructor (message: string) {
-    super(message)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError }
 
 type EnvSource = Record<string, string | undefined>
 
@@ -51,6 +48,15 @@ function checkCombinations (env: Env): void {
   if (env.LINK_MODE === 'public' && env.STORAGE_PUBLIC_URL === undefined) {
     throw new ConfigError('Invalid environment variable STORAGE_PUBLIC_URL="": required when LINK_MODE=public')
   }
+  // Node's request timeout counts from the request's first byte, so it includes the headers.
+  if (env.REQUEST_TIMEOUT_MS < env.HEADERS_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid environment variable REQUEST_TIMEOUT_MS=${env.REQUEST_TIMEOUT_MS}: must be at least HEADERS_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS}); it counts the headers too`)
+  }
+  // The socket is silent while a generation runs; a shorter idle timeout would cut the answer off.
+  if (env.CONNECTION_TIMEOUT_MS !== undefined && env.CONNECTION_TIMEOUT_MS <= env.UPSTREAM_DEADLINE_MS) {
+    throw new ConfigError(`Invalid environment variable CONNECTION_TIMEOUT_MS=${env.CONNECTION_TIMEOUT_MS}: must be larger than UPSTREAM_DEADLINE_MS (${env.UPSTREAM_DEADLINE_MS}), or a generation's silent connection is destroyed before it answers`)
+  }
+  parseTrustProxy(env.TRUST_PROXY)
 }
 
 function splitList (value: string): string[] {
@@ -82,6 +88,13 @@ function toGatewayConfig (env: Env) {
     } satisfies TenantPolicy,
     authFailures: { max: env.AUTH_FAILURES_MAX, windowMs: durationMs(env.AUTH_FAILURES_WINDOW) },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    http: {
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS ?? env.UPSTREAM_DEADLINE_MS + 60_000
+    },
     promptMaxLength: env.PROMPT_MAX_LENGTH,
     defaultModel: env.DEFAULT_MODEL,
     storage: {

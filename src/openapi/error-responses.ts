@@ -65,9 +65,12 @@ export const ERROR_RESPONSES = {
   },
   415: {
     name: 'UnsupportedMediaType',
-    description: 'The body is not application/json.',
-    headers: [],
-    examples: { unsupported_media_type: { message: 'Content-Type must be application/json.', type: 'invalid_request_error', code: 'unsupported_media_type' } }
+    description: 'The body is not application/json, or it is compressed (any Content-Encoding but identity; the answer then carries accept-encoding: identity).',
+    headers: ['accept-encoding'],
+    examples: {
+      unsupported_media_type: { message: 'Content-Type must be application/json.', type: 'invalid_request_error', code: 'unsupported_media_type' },
+      unsupported_content_encoding: { message: 'Request bodies must not be compressed: send them without Content-Encoding (or with identity).', type: 'invalid_request_error', code: 'unsupported_content_encoding' }
+    }
   },
   429: {
     name: 'TooManyRequests',

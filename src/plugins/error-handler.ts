@@ -53,6 +53,9 @@ declare module 'fastify' {
 
 export function sendGatewayError (reply: FastifyReply, error: GatewayError): FastifyReply {
   reply.request.answeredError = { status: error.status, code: error.code }
+  // Answered before the body was read (401, 413, 415, 429…): close rather than keep reading, or a
+  // client trickling its body would hold the connection for as long as it likes.
+  if (!reply.request.raw.complete) reply.header('connection', 'close')
   return reply
     .code(error.status)
     .headers(error.headers)

@@ -18,6 +18,7 @@ export const ResponseHeaders = {
   'x-should-retry': Type.Literal('false', { description: 'Sent when retrying cannot help soon (a used-up daily quota, a reused Idempotency-Key); the OpenAI SDKs then do not retry.' }),
   'idempotent-replayed': Type.Literal('true', { description: 'The answer is the stored result of an earlier request with the same Idempotency-Key.' }),
   'www-authenticate': Type.Literal('Bearer', { description: 'The authentication scheme to use.' }),
+  'accept-encoding': Type.Literal('identity', { description: 'Request bodies are read uncompressed only (RFC 7694).' }),
   etag: Type.String({ description: 'Strong ETag: the image\'s sha256 in quotes.' }),
   'cache-control': Type.String({ description: 'Images are immutable: public, max-age=31536000, immutable.' }),
   'accept-ranges': Type.Literal('bytes', { description: 'Byte ranges are supported.' }),
