@@ -133,6 +133,7 @@ function isFields (value: unknown): value is Fields {
 
 // The kind of a wrong value, never the value: provider text may be long, or hold secrets.
 function describe (value: unknown): string {
+  if (value === undefined) return 'missing'
   if (typeof value === 'string') return `a string of ${value.length} characters`
   if (Array.isArray(value)) return 'an array'
   if (value === null) return 'null'
