@@ -54,6 +54,10 @@ export class DeadlineStorage implements Storage {
     await this.#within('delete', () => this.#inner.delete(keys))
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    return await this.#within('deleteEmptyFolder', () => this.#inner.deleteEmptyFolder(prefix))
+  }
+
   async list (prefix: string): Promise<string[]> {
     return await this.#within('list', () => this.#inner.list(prefix))
   }

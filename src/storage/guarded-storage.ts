@@ -36,6 +36,10 @@ export class GuardedStorage implements Storage {
     await guarded('delete', () => this.#inner.delete(keys))
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    return await guarded('deleteEmptyFolder', () => this.#inner.deleteEmptyFolder(prefix))
+  }
+
   async list (prefix: string): Promise<string[]> {
     return await guarded('list', () => this.#inner.list(prefix))
   }

@@ -131,6 +131,18 @@ export class LocalStorage implements Storage {
     }
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    try {
+      await rmdir(this.#pathOf(prefix.replace(/\/+$/, '')))
+      return true
+    } catch (error) {
+      // Gone already, or not empty (written to since it was listed): nothing removed.
+      const code = (error as NodeJS.ErrnoException).code
+      if (isMissing(error) || code === 'ENOTEMPTY' || code === 'EEXIST') return false
+      throw error
+    }
+  }
+
   async list (prefix: string): Promise<string[]> {
     const base = prefix.replace(/\/+$/, '')
     assertSafeKey(base)

@@ -119,6 +119,11 @@ export class S3Storage implements Storage {
     }
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    assertSafeKey(prefix.replace(/\/+$/, ''))
+    return false // a prefix without objects does not exist in a bucket
+  }
+
   async list (prefix: string): Promise<string[]> {
     assertSafeKey(prefix.replace(/\/+$/, ''))
     const keys: string[] = []

@@ -46,6 +46,10 @@ export class SpoolFallbackStorage implements Storage {
     await this.#durable.delete(keys)
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    return await this.#durable.deleteEmptyFolder(prefix)
+  }
+
   async list (prefix: string): Promise<string[]> {
     return [...new Set([...await this.#spool.files.list(prefix), ...await this.#durable.list(prefix)])].sort()
   }

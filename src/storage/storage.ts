@@ -50,6 +50,12 @@ export interface Storage {
   stat(key: string): Promise<ObjectInfo | undefined>
   /** Deletes objects; keys that do not exist are ignored. */
   delete(keys: string[]): Promise<void>
+  /**
+   * Removes a folder (a prefix ending in '/') that holds no objects; true when one was removed.
+   * Only the local driver has empty folders (left by a crash); on S3 a prefix without objects does
+   * not exist, so there is nothing to remove.
+   */
+  deleteEmptyFolder(prefix: string): Promise<boolean>
   /** All keys under a prefix (a folder-like path ending in '/'), in ascending order. */
   list(prefix: string): Promise<string[]>
   /**
