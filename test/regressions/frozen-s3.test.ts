@@ -33,7 +33,7 @@ t.test('a generation against a frozen S3 answers 200 and its images wait in the 
     body: JSON.stringify({ prompt: 'frozen bucket write', n: 2, response_format: 'b64_json' }),
     signal: AbortSignal.timeout(NO_ANSWER_MS)
   }).catch((error: unknown) => error)
-  t.ok(response instanceof Response, 'the generation answered')
+  if (!(response instanceof Response)) return t.fail(`the generation never answered: ${String(response)}`)
   const generated = response as Response
   t.equal(generated.status, 200)
   const answer = await generated.json() as Answer
@@ -51,7 +51,7 @@ t.test('an image only in a frozen S3 answers 503 storage_unavailable with retry-
   t.equal((await fetch(link, { method: 'HEAD' })).status, 200, 'stored in S3 (and its manifest now cached)')
   proxy.pause()
   const download = await fetch(link, { signal: AbortSignal.timeout(NO_ANSWER_MS) }).catch((error: unknown) => error)
-  t.ok(download instanceof Response, 'the read answered')
+  if (!(download instanceof Response)) return t.fail(`the read never answered: ${String(download)}`)
   const failed = download as Response
   t.equal(failed.status, 503)
   t.equal(failed.headers.get('retry-after'), '5')
@@ -66,10 +66,10 @@ t.test('an image whose manifest must come from a frozen S3 answers 503 with retr
   const answer = await (await env.post('/generate', { prompt: 'frozen bucket manifest' })).json() as Answer
   proxy.pause()
   const download = await fetch(answer.data[0]?.url as string, { signal: AbortSignal.timeout(NO_ANSWER_MS) }).catch((error: unknown) => error)
-  t.ok(download instanceof Response, 'the read answered')
-  t.equal((download as Response).status, 503)
-  t.equal((download as Response).headers.get('retry-after'), '5')
-  t.equal(((await (download as Response).json()) as { error: { code: string } }).error.code, 'storage_unavailable')
+  if (!(download instanceof Response)) return t.fail(`the read never answered: ${String(download)}`)
+  t.equal(download.status, 503)
+  t.equal(download.headers.get('retry-after'), '5')
+  t.equal(((await download.json()) as { error: { code: string } }).error.code, 'storage_unavailable')
 })
 
 t.test('/readyz on a frozen S3 answers 503 with storage: timeout within its own deadline', async (t) => {
@@ -79,7 +79,7 @@ t.test('/readyz on a frozen S3 answers 503 with storage: timeout within its own 
   t.same(await healthy.json(), { status: 'ready', checks: { storage: 'ok' } })
   proxy.pause()
   const probe = await fetch(`${env.url}/readyz`, { signal: AbortSignal.timeout(NO_ANSWER_MS) }).catch((error: unknown) => error)
-  t.ok(probe instanceof Response, '/readyz answered')
-  t.equal((probe as Response).status, 503)
-  t.same(await (probe as Response).json(), { status: 'not_ready', checks: { storage: 'timeout' } })
+  if (!(probe instanceof Response)) return t.fail(`/readyz never answered: ${String(probe)}`)
+  t.equal(probe.status, 503)
+  t.same(await probe.json(), { status: 'not_ready', checks: { storage: 'timeout' } })
 })
