@@ -50,17 +50,27 @@ export async function healthRoutes (app: FastifyInstance, options: HealthRouteOp
   })
 }
 
+// One check against its own deadline. A check still running when the deadline passes is
+// abandoned: its late failure is not logged again (the timeout already was).
 async function probe (check: () => Promise<void>, timeoutMs: number, onFailure: (error: unknown) => void): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined
-  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs) })
+  let timedOut = false
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      onFailure(new Error(`no answer within ${timeoutMs} ms`))
+      resolve('timeout')
+    }, timeoutMs)
+  })
   const checked = check().then(() => 'ok' as const, (error: unknown) => {
-    onFailure(error)
+    if (!timedOut) onFailure(error)
     if (error instanceof StorageError && error.code === 'timeout') return 'timeout' as const
     if (error instanceof StorageError && error.code === 'full') return 'disk_full' as const
     return 'unavailable' as const
   })
-  const result = await Promise.race([checked, timedOut])
-  clearTimeout(timer)
-  if (result === 'timeout') onFailure(new Error(`no answer within ${timeoutMs} ms`))
-  return result
+  try {
+    return await Promise.race([checked, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
 }
