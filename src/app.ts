@@ -30,7 +30,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Spool } from './storage/spool.js'
-import { withSpoolFallback } from './storage/spool-fallback.js'
+import { SpoolFallbackStorage } from './storage/spool-fallback.js'
 import type { Storage } from './storage/storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
@@ -103,7 +103,7 @@ export function buildApp (services: AppServices): FastifyInstance {
 
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
-  const readable = services.spool !== undefined ? withSpoolFallback(services.storage, services.spool) : services.storage
+  const readable = services.spool !== undefined ? new SpoolFallbackStorage(services.storage, services.spool) : services.storage
   const manifests = new ManifestReader(readable, (manifestKey, reason) => {
     app.log.warn({ manifestKey, reason }, 'stored generation manifest is unreadable; it is skipped in listings and not served')
     metrics.manifestUnreadable()
@@ -111,7 +111,7 @@ export function buildApp (services: AppServices): FastifyInstance {
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
-  app.register(healthRoutes, { storage: services.storage, redis: services.redis })
+  app.register(healthRoutes, { storage: services.storage, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 

@@ -17,7 +17,7 @@ import { TenantRegistry } from './tenants/tenant-registry.js'
 import { createOpenAIUpstream } from './upstream/openai-upstream.js'
 import type { UpstreamEvents } from './upstream/upstream-events.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
-import { meteredStorage } from './metrics/metered-storage.js'
+import { MeteredStorage } from './metrics/metered-storage.js'
 import { allUpstreamEvents, metricsUpstreamEvents } from './metrics/metrics-upstream-events.js'
 import { UpstreamRouter } from './upstream/upstream-router.js'
 import { loadUpstreamPlan } from './config/load-upstreams.js'
@@ -56,7 +56,7 @@ export interface StartOptions {
 export async function startGateway ({ config, loggerInstance, env = {}, upstreamEvents, now, checkResponses, sharedStateEvents }: StartOptions): Promise<RunningGateway> {
   const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const metrics = new GatewayMetrics()
-  const storage = meteredStorage(await createStorage(config.storage), metrics)
+  const storage = new MeteredStorage(await createStorage(config.storage), metrics)
   const spool = new Spool(config.spool.dir)
   await spool.init()
   const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)

@@ -51,7 +51,11 @@ export const EnvSchema = Type.Object({
   S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Bucket region (R2: auto).' }),
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Endpoint for S3-compatible stores (MinIO, R2). Unset: AWS. Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the container/instance role.' })),
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'Path-style URLs (bucket in the path), needed by MinIO and most self-hosted stores.' }),
-  S3_REQUEST_TIMEOUT_MS: Milliseconds(15000, 'Timeout of one S3 request.'),
+  S3_REQUEST_TIMEOUT_MS: Milliseconds(15000, 'Timeout of one S3 request (one attempt; the SDK retries up to 3 times). A request past it is aborted and counts as a failure.'),
+  STORAGE_OP_TIMEOUT_MS: Milliseconds(30000, 'Overall time limit of one storage operation (a put, a read opening, a listing), across the driver\'s own retries and multipart parts. Past it the operation fails: a write goes to the spool, a read answers 503 with retry-after.'),
+  STORAGE_STREAM_IDLE_MS: Milliseconds(15000, 'A stored object being streamed to a client that delivers no bytes for this long is abandoned (the connection is closed) instead of holding the request forever.'),
+  READY_TIMEOUT_MS: Milliseconds(2000, 'Time limit of each /readyz check; a check past it reports timeout and the replica is not ready.'),
+  READY_MIN_FREE_BYTES: Type.Integer({ minimum: 0, default: 268435456, description: 'Local driver: /readyz reports not ready (storage: disk_full) when the data directory\'s file system has less free space than this (default 256 MiB, room for about 50 generations of 4 large images). 0 turns the check off.' }),
   LINK_MODE: Type.Union([Type.Literal('gateway'), Type.Literal('redirect'), Type.Literal('public')], {
     default: 'gateway',
     description: 'Durable links: gateway (served by the gateway, any driver), redirect (gateway link answering 302 to a fresh presigned URL; s3 only), public (links point at STORAGE_PUBLIC_URL directly).'

@@ -107,8 +107,12 @@ function toGatewayConfig (env: Env) {
         endpoint: env.S3_ENDPOINT,
         forcePathStyle: env.S3_FORCE_PATH_STYLE,
         requestTimeoutMs: env.S3_REQUEST_TIMEOUT_MS
-      }
+      },
+      opTimeoutMs: env.STORAGE_OP_TIMEOUT_MS,
+      streamIdleMs: env.STORAGE_STREAM_IDLE_MS,
+      readyMinFreeBytes: env.READY_MIN_FREE_BYTES
     },
+    readyTimeoutMs: env.READY_TIMEOUT_MS,
     orphanSweepMs: env.ORPHAN_SWEEP_MINUTES * 60_000,
     spool: {
       dir: env.SPOOL_DIR ?? `${env.DATA_DIR.replace(/\/+$/, '')}/.spool`,

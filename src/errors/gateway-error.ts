@@ -56,6 +56,10 @@ export function upstreamFailed (message: string, code = 'upstream_error', cause?
   return new GatewayError({ status: 502, type: 'upstream_error', code, message, cause })
 }
 
+// Storage outages are usually short (a bucket failing over, a disk being freed): tell clients to
+// come back soon rather than leave them to guess or to retry at once.
+const STORAGE_RETRY_AFTER_SECONDS = '5'
+
 export function storageUnavailable (message: string, cause?: unknown): GatewayError {
-  return new GatewayError({ status: 503, type: 'storage_error', code: 'storage_unavailable', message, cause })
+  return new GatewayError({ status: 503, type: 'storage_error', code: 'storage_unavailable', message, cause, headers: { 'retry-after': STORAGE_RETRY_AFTER_SECONDS } })
 }

@@ -1,7 +1,8 @@
 // Removes generations that never got their manifest: images written before a crash, or left when
 // storage failed and the clean-up failed too. Nobody can see them (no manifest, no listing, no
 // link), so they are only wasted space. A generation younger than `minAgeMs` may still be being
-// written and is left alone; one older than `lookbackMs` was judged by an earlier sweep.
+// written and is left alone; one older than `lookbackMs` was judged by an earlier sweep. Empty
+// generation folders (local disk) go too: they only waste list pages. What it returns was removed.
 import { generationTime, GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 
@@ -32,7 +33,12 @@ export async function sweepOrphans (storage: Storage, options: SweepOptions): Pr
         }
         if (age < options.minAgeMs) continue
         if (await storage.stat(manifestKey(prefix, generationId)) !== undefined) continue
-        await storage.delete(await storage.list(`${prefix}/${generationId}/`))
+        const folder = `${prefix}/${generationId}/`
+        const keys = await storage.list(folder)
+        // A folder with no files at all (a crash between mkdir and the first rename) is removed
+        // as a folder; deleting its zero keys would leave it there, to be "removed" every sweep.
+        if (keys.length > 0) await storage.delete(keys)
+        else if (!await storage.deleteEmptyFolder(folder)) continue
         removed.push(`${prefix}/${generationId}`)
       }
       if (reachedOld || !page.truncated || page.names.length === 0) break

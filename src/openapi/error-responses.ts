@@ -99,7 +99,7 @@ export const ERROR_RESPONSES = {
   },
   503: {
     name: 'ServiceUnavailable',
-    description: 'Storage is unavailable (and, for a generation, the local spool too); every upstream for the model is skipped by its circuit breaker (with retry-after); or Redis, which holds the shared limits, is unreachable and REDIS_FAILURE_POLICY=fail-closed (with retry-after).',
+    description: 'Storage is unavailable, did not answer within STORAGE_OP_TIMEOUT_MS, or holds an incomplete copy of the image (and, for a generation, the local spool failed too), with retry-after; every upstream for the model is skipped by its circuit breaker (with retry-after); or Redis, which holds the shared limits, is unreachable and REDIS_FAILURE_POLICY=fail-closed (with retry-after).',
     headers: ['retry-after'],
     examples: {
       storage_unavailable: { message: 'Storage is unavailable; try again shortly.', type: 'storage_error', code: 'storage_unavailable' },

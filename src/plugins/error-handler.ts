@@ -32,9 +32,16 @@ function fromFastifyError (error: FastifyError): GatewayError | undefined {
   return undefined
 }
 
+const STORAGE_MESSAGES: Record<StorageError['code'], string> = {
+  failed: 'Storage is unavailable; try again shortly.',
+  timeout: 'Storage did not answer in time; try again shortly.',
+  torn: 'The stored image is incomplete and no complete copy is available; try again shortly.',
+  full: 'Storage is full; try again shortly.'
+}
+
 function toGatewayError (error: FastifyError | GatewayError): GatewayError {
   if (error instanceof GatewayError) return error
-  if (error instanceof StorageError) return storageUnavailable('Storage is unavailable; try again shortly.', error)
+  if (error instanceof StorageError) return storageUnavailable(STORAGE_MESSAGES[error.code], error)
   const known = fromFastifyError(error)
   if (known !== undefined) return known
   const status = error.statusCode ?? 500

@@ -4,14 +4,19 @@
 import type { FastifyInstance } from 'fastify'
 import { answer } from '../openapi/route-responses.js'
 import { refTo } from '../schemas/common.js'
-import { Health, Readiness } from '../schemas/health.js'
+import { Health, Readiness, type CheckResult } from '../schemas/health.js'
 import type { SharedStateReadiness } from '../shared-state/create-shared-state.js'
-import type { Storage } from '../storage/storage.js'
+import { StorageError, type Storage } from '../storage/storage.js'
 
-type CheckResult = 'ok' | 'unavailable'
+export interface HealthRouteOptions {
+  storage: Storage
+  redis?: SharedStateReadiness
+  /** Each check's own deadline: a probe must answer fast even when a dependency hangs. */
+  checkTimeoutMs: number
+}
 const common = { tags: ['operations'], security: [] }
 
-export async function healthRoutes (app: FastifyInstance, options: { storage: Storage, redis?: SharedStateReadiness }): Promise<void> {
+export async function healthRoutes (app: FastifyInstance, options: HealthRouteOptions): Promise<void> {
   app.get('/healthz', {
     schema: {
       ...common,
@@ -33,24 +38,39 @@ export async function healthRoutes (app: FastifyInstance, options: { storage: St
     }
   }, async (request, reply) => {
     const [storage, redis] = await Promise.all([
-      probe(() => options.storage.checkReady(), (error) => request.log.warn({ err: error }, 'storage not ready')),
+      probe(() => options.storage.checkReady(), options.checkTimeoutMs, (error) => request.log.warn({ err: error }, 'storage not ready')),
       options.redis === undefined
         ? undefined
-        : probe(() => (options.redis as SharedStateReadiness).check(), (error) => request.log.warn({ err: error }, 'Redis not ready'))
+        : probe(() => (options.redis as SharedStateReadiness).check(), options.checkTimeoutMs, (error) => request.log.warn({ err: error }, 'Redis not ready'))
     ])
     const checks = { storage, ...(redis !== undefined ? { redis } : {}) }
-    const ready = storage === 'ok' && (redis !== 'unavailable' || options.redis?.required === false)
+    const ready = storage === 'ok' && (redis === undefined || redis === 'ok' || options.redis?.required === false)
     if (!ready) return reply.code(503).send({ status: 'not_ready' as const, checks })
-    return { status: redis === 'unavailable' ? 'degraded' as const : 'ready' as const, checks }
+    return { status: redis !== undefined && redis !== 'ok' ? 'degraded' as const : 'ready' as const, checks }
   })
 }
 
-async function probe (check: () => Promise<void>, onFailure: (error: unknown) => void): Promise<CheckResult> {
+// One check against its own deadline. A check still running when the deadline passes is
+// abandoned: its late failure is not logged again (the timeout already was).
+async function probe (check: () => Promise<void>, timeoutMs: number, onFailure: (error: unknown) => void): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined
+  let timedOut = false
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      onFailure(new Error(`no answer within ${timeoutMs} ms`))
+      resolve('timeout')
+    }, timeoutMs)
+  })
+  const checked = check().then(() => 'ok' as const, (error: unknown) => {
+    if (!timedOut) onFailure(error)
+    if (error instanceof StorageError && error.code === 'timeout') return 'timeout' as const
+    if (error instanceof StorageError && error.code === 'full') return 'disk_full' as const
+    return 'unavailable' as const
+  })
   try {
-    await check()
-    return 'ok'
-  } catch (error) {
-    onFailure(error)
-    return 'unavailable'
+    return await Promise.race([checked, deadline])
+  } finally {
+    clearTimeout(timer)
   }
 }

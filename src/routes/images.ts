@@ -7,6 +7,7 @@ import { notFound } from '../errors/gateway-error.js'
 import type { ManifestReader } from '../generation/manifest-reader.js'
 import { emptyAnswer, errorAnswers, headersNamed } from '../openapi/route-responses.js'
 import { isValidImagePath } from '../storage/object-keys.js'
+import { openWholeObject } from '../storage/open-whole-object.js'
 import type { Storage } from '../storage/storage.js'
 import { decideRange, etagMatches } from './http-range.js'
 
@@ -75,23 +76,22 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
       return reply.header('cache-control', `private, max-age=${Math.max(0, options.redirectTtlSeconds - 30)}`).redirect(target, 302)
     }
     const etag = `"${image.sha256}"`
-    reply.header('etag', etag).header('cache-control', IMMUTABLE).header('accept-ranges', 'bytes')
-    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
+    // Headers go on only once the answer is decided: a failure (storage down, hung, torn) must
+    // leave as a clean 503, not with an immutable cache-control and an image's length.
+    const imageHeaders = { etag, 'cache-control': IMMUTABLE, 'accept-ranges': 'bytes' }
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).headers(imageHeaders).send()
 
     const decision = decideRange(request.headers.range, image.bytes)
     if (decision.kind === 'unsatisfiable') {
-      return reply.code(416).header('content-range', `bytes */${image.bytes}`).send()
+      return reply.code(416).headers(imageHeaders).header('content-range', `bytes */${image.bytes}`).send()
     }
-    reply.header('content-type', image.contentType)
     const range = decision.kind === 'partial' ? decision.range : undefined
     const length = range === undefined ? image.bytes : range.end - range.start + 1
+    const object = request.method === 'HEAD' ? undefined : await openWholeObject(options.storage, key, image.bytes, range)
+    if (request.method !== 'HEAD' && object === undefined) throw notFound('No such image.')
+    reply.headers(imageHeaders).header('content-type', image.contentType).header('content-length', length)
     if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
-    reply.header('content-length', length)
-    if (request.method === 'HEAD') return reply.send()
-
-    const object = await options.storage.openRead(key, range)
-    if (object === undefined) throw notFound('No such image.')
-    return reply.send(object.body)
+    return reply.send(object?.body)
   }
 
   app.get('/images/:prefix/:generationId/:file', { exposeHeadRoute: false, schema: imageSchema('GET') }, serve)

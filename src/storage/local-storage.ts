@@ -2,18 +2,23 @@
 // renamed into place so a reader never sees a partial image.
 import { randomBytes } from 'node:crypto'
 import { close, createReadStream, fsync, open as openFd, write } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, rmdir, stat, statfs, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { assertSafeKey, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
+import { assertSafeKey, StorageFullError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
 export interface LocalStorageOptions {
   rootDir: string
   /** fsync each file before the rename, so a power loss cannot leave a renamed but empty file. */
   fsync: boolean
+  /** checkReady fails with StorageFullError when the file system has less free space than this; 0: unchecked. */
+  minFreeBytes?: number
 }
 
 const TEMP_DIR = '.tmp'
+// The readiness probe writes this much for real: an empty file succeeds on a full disk (it needs
+// no data block), a few KB do not.
+const READY_PROBE_BYTES = 4096
 // Folders this process made recently: a put into one of them skips its mkdir. (A folder removed
 // since, by a delete or the orphan sweep, is made again when the rename says it is missing.)
 const KNOWN_FOLDERS = 1000
@@ -36,11 +41,13 @@ export class LocalStorage implements Storage {
   readonly driver = 'local'
   readonly #root: string
   readonly #fsync: boolean
+  readonly #minFreeBytes: number
   readonly #knownFolders = new Set<string>()
 
   constructor (options: LocalStorageOptions) {
     this.#root = path.resolve(options.rootDir)
     this.#fsync = options.fsync
+    this.#minFreeBytes = options.minFreeBytes ?? 0
   }
 
   async init (): Promise<void> {
@@ -124,6 +131,18 @@ export class LocalStorage implements Storage {
     }
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    try {
+      await rmdir(this.#pathOf(prefix.replace(/\/+$/, '')))
+      return true
+    } catch (error) {
+      // Gone already, or not empty (written to since it was listed): nothing removed.
+      const code = (error as NodeJS.ErrnoException).code
+      if (isMissing(error) || code === 'ENOTEMPTY' || code === 'EEXIST') return false
+      throw error
+    }
+  }
+
   async list (prefix: string): Promise<string[]> {
     const base = prefix.replace(/\/+$/, '')
     assertSafeKey(base)
@@ -162,9 +181,18 @@ export class LocalStorage implements Storage {
 
   async checkReady (): Promise<void> {
     const probe = path.join(this.#root, TEMP_DIR, `ready-${randomBytes(4).toString('hex')}`)
-    const file = await open(probe, 'wx')
-    await file.close()
-    await unlink(probe)
+    const fd = await openFile(probe, 'wx')
+    try {
+      await writeAll(fd, randomBytes(READY_PROBE_BYTES))
+      await syncFile(fd) // the write may only fail (ENOSPC) once the blocks are really allocated
+    } finally {
+      await closeFile(fd).catch(() => {})
+      await unlink(probe).catch(() => {})
+    }
+    if (this.#minFreeBytes === 0) return
+    const space = await statfs(this.#root)
+    const freeBytes = space.bavail * space.bsize // what an unprivileged writer may still use
+    if (freeBytes < this.#minFreeBytes) throw new StorageFullError(freeBytes, this.#minFreeBytes)
   }
 
   async close (): Promise<void> {}

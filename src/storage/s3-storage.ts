@@ -1,11 +1,12 @@
 // S3-compatible storage driver (AWS S3, MinIO, Cloudflare R2, …) with the AWS SDK v3. S3 writes
 // are atomic per object, so put needs no temp-and-rename; large bodies go up in parts.
 import {
-  DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command,
+  DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
   PutObjectCommand, S3Client, type S3ClientConfig
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { randomBytes } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { assertSafeKey, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
@@ -23,6 +24,8 @@ export interface S3StorageOptions {
 // Above this, multipart upload: parts are retried alone, and no single request carries it all.
 const MULTIPART_THRESHOLD = 8 * 1024 * 1024
 const DELETE_BATCH = 1000
+const READY_PROBE_PREFIX = 'igw.ready'
+const READY_PROBE_BYTES = 1024
 
 export class S3Storage implements Storage {
   readonly driver = 's3'
@@ -41,7 +44,11 @@ export class S3Storage implements Storage {
       maxAttempts: options.maxAttempts ?? 3,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-      ...(options.requestTimeoutMs !== undefined ? { requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: options.requestTimeoutMs } } : {})
+      // throwOnRequestTimeout: without it the SDK's node handler only logs a warning when
+      // requestTimeout passes and keeps waiting on a hung endpoint for ever.
+      ...(options.requestTimeoutMs !== undefined
+        ? { requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } }
+        : {})
     }
     this.client = new S3Client(config)
   }
@@ -112,6 +119,11 @@ export class S3Storage implements Storage {
     }
   }
 
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    assertSafeKey(prefix.replace(/\/+$/, ''))
+    return false // a prefix without objects does not exist in a bucket
+  }
+
   async list (prefix: string): Promise<string[]> {
     assertSafeKey(prefix.replace(/\/+$/, ''))
     const keys: string[] = []
@@ -138,11 +150,15 @@ export class S3Storage implements Storage {
   }
 
   async checkReady (): Promise<void> {
+    // A real write, not HeadBucket: a bucket can answer HEAD while refusing writes (read-only
+    // credentials, a quota reached). The key's first segment has a dot, which no tenant prefix has.
+    const probeKey = `${READY_PROBE_PREFIX}/${randomBytes(8).toString('hex')}`
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.#bucket }))
+      await this.client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: probeKey, Body: randomBytes(READY_PROBE_BYTES), ContentLength: READY_PROBE_BYTES }))
+      await this.client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: [{ Key: probeKey }], Quiet: true } }))
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-      throw new Error(`bucket ${this.#bucket} is not usable${status !== undefined ? ` (HTTP ${status})` : ` (${(error as Error).name})`}`)
+      throw new Error(`bucket ${this.#bucket} is not usable${status !== undefined ? ` (HTTP ${status})` : ` (${(error as Error).name})`}`, { cause: error })
     }
   }
 

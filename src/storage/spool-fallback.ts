@@ -1,39 +1,89 @@
-// Reads that fall back to the spool: an object not (yet) in durable storage, or durable storage
-// failing, is looked up in the spool before the caller hears "missing". Deletes and key listings
-// cover both, so deleting a spooled generation also stops the flusher from resurrecting it;
-// writes and folder listings are durable storage's alone.
+// Reads that fall back to the spool: an object not (yet) in durable storage, durable storage
+// failing (refused or timed out), or a durable copy shorter than its manifest says (torn), is
+// looked up in the spool before the caller hears "missing" or "unavailable". Deletes and key
+// listings cover both, so deleting a spooled generation also stops the flusher from resurrecting
+// it; writes and folder listings are durable storage's alone.
 import type { Spool } from './spool.js'
-import { StorageError, type Storage } from './storage.js'
+import { StorageError, TornObjectError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
-export function withSpoolFallback (storage: Storage, spool: Spool): Storage {
-  const fallback = async <T>(read: (from: Storage) => Promise<T | undefined>): Promise<T | undefined> => {
+export class SpoolFallbackStorage implements Storage {
+  readonly driver: string
+  readonly presignedGetUrl?: (key: string, expiresInSeconds: number) => Promise<string>
+  readonly #durable: Storage
+  readonly #spool: Spool
+
+  constructor (durable: Storage, spool: Spool) {
+    this.#durable = durable
+    this.#spool = spool
+    this.driver = durable.driver
+    const presign = durable.presignedGetUrl
+    if (presign !== undefined) this.presignedGetUrl = async (key, expiresInSeconds) => await presign.call(durable, key, expiresInSeconds)
+  }
+
+  async put (key: string, body: Buffer, options: PutOptions): Promise<void> {
+    await this.#durable.put(key, body, options)
+  }
+
+  async getBytes (key: string): Promise<Buffer | undefined> {
+    return await this.#fallback((from) => from.getBytes(key))
+  }
+
+  async stat (key: string): Promise<ObjectInfo | undefined> {
+    return await this.#fallback((from) => from.stat(key))
+  }
+
+  async openRead (key: string, range?: ByteRange, expectedBytes?: number): Promise<ObjectStream | undefined> {
+    return await this.#fallback(async (from) => {
+      const object = await from.openRead(key, range, expectedBytes)
+      if (object === undefined || expectedBytes === undefined || object.info.bytes === expectedBytes) return object
+      object.body.destroy()
+      throw new TornObjectError(key, expectedBytes, object.info.bytes)
+    })
+  }
+
+  async delete (keys: string[]): Promise<void> {
+    await this.#spool.files.delete(keys)
+    await this.#durable.delete(keys)
+  }
+
+  async deleteEmptyFolder (prefix: string): Promise<boolean> {
+    return await this.#durable.deleteEmptyFolder(prefix)
+  }
+
+  async list (prefix: string): Promise<string[]> {
+    return [...new Set([...await this.#spool.files.list(prefix), ...await this.#durable.list(prefix)])].sort()
+  }
+
+  async listFolders (prefix: string, page: FolderPage): Promise<FolderListing> {
+    return await this.#durable.listFolders(prefix, page)
+  }
+
+  async checkReady (): Promise<void> {
+    await this.#durable.checkReady()
+  }
+
+  async close (): Promise<void> {
+    await this.#durable.close()
+  }
+
+  async #fallback<T> (read: (from: Storage) => Promise<T | undefined>): Promise<T | undefined> {
     let durableError: unknown
     try {
-      const found = await read(storage)
+      const found = await read(this.#durable)
       if (found !== undefined) return found
     } catch (error) {
       if (!(error instanceof StorageError)) throw error
       durableError = error
     }
-    const spooled = await read(spool.files)
+    let spooled: T | undefined
+    try {
+      spooled = await read(this.#spool.files)
+    } catch (spoolError) {
+      // A torn spool copy is no better than a torn durable one: the durable failure is the news.
+      if (durableError === undefined || !(spoolError instanceof StorageError)) throw spoolError
+    }
     if (spooled === undefined && durableError !== undefined) throw durableError
     return spooled
   }
-  return new Proxy(storage, {
-    get (target, property, receiver) {
-      if (property === 'getBytes') return async (key: string) => await fallback((from) => from.getBytes(key))
-      if (property === 'stat') return async (key: string) => await fallback((from) => from.stat(key))
-      if (property === 'openRead') return async (key: string, range?: { start: number, end: number }) => await fallback((from) => from.openRead(key, range))
-      if (property === 'delete') {
-        return async (keys: string[]) => {
-          await spool.files.delete(keys)
-          await storage.delete(keys)
-        }
-      }
-      if (property === 'list') {
-        return async (prefix: string) => [...new Set([...await spool.files.list(prefix), ...await storage.list(prefix)])].sort()
-      }
-      return Reflect.get(target, property, receiver) as unknown
-    }
-  })
 }
+
