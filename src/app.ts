@@ -17,6 +17,7 @@ import documentedStatuses from './plugins/documented-statuses.js'
 import errorHandler from './plugins/error-handler.js'
 import openapi from './plugins/openapi.js'
 import requestMetrics from './plugins/request-metrics.js'
+import { ShutdownDrain } from './plugins/shutdown-drain.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { generateRoutes } from './routes/generate.js'
 import { generationRoutes } from './routes/generations.js'
@@ -74,6 +75,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     },
     // Reverse proxies (docker-compose, Kubernetes ingress) sit in front in every real deployment.
     trustProxy: true,
+    // Requests arriving while closing get our own 503 envelope (ShutdownDrain), not Fastify's body.
     return503OnClosing: false,
     ...(services.checkResponses === true ? { schemaController: { compilersFactory: { buildSerializer: checkedSerializerFactory() } } } : {})
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -85,6 +87,8 @@ export function buildApp (services: AppServices): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  const drain = new ShutdownDrain()
+  drain.install(app)
   app.register(errorHandler)
   if (services.checkResponses === true) app.register(documentedStatuses)
   // Before any route, so the document sees them all.
@@ -101,30 +105,34 @@ export function buildApp (services: AppServices): FastifyInstance {
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage, redis: services.redis })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
-  app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
+  app.register(async (workScope) => {
+    workScope.addHook('onRequest', drain.refuseNewWork)
+    workScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
 
-  // Everything a tenant does: authenticated first, then rate-limited per tenant.
-  app.register(async (tenantScope) => {
-    tenantScope.addHook('onRequest', authenticate)
-    await registerTenantRateLimit(tenantScope, services.rateLimitStore)
-    tenantScope.register(generateRoutes, {
-      promptMaxLength: config.promptMaxLength,
-      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
-      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
-      readImage: async (key) => await readable.getBytes(key),
-      metrics,
-      deps: {
-        router: services.router,
-        storage: services.storage,
-        spool: services.spool,
-        linkTo,
-        defaultModel: config.defaultModel,
-        deadlineMs: config.resilience.deadlineMs,
-        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
-      }
+    // Everything a tenant does: authenticated first, then rate-limited per tenant.
+    workScope.register(async (tenantScope) => {
+      tenantScope.addHook('onRequest', authenticate)
+      await registerTenantRateLimit(tenantScope, services.rateLimitStore)
+      tenantScope.register(generateRoutes, {
+        promptMaxLength: config.promptMaxLength,
+        admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
+        idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
+        readImage: async (key) => await readable.getBytes(key),
+        metrics,
+        deps: {
+          router: services.router,
+          storage: services.storage,
+          spool: services.spool,
+          linkTo,
+          defaultModel: config.defaultModel,
+          deadlineMs: config.resilience.deadlineMs,
+          download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
+        }
+      })
+      tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
+      tenantScope.register(usageRoutes, { store: services.limitStore })
     })
-    tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
-    tenantScope.register(usageRoutes, { store: services.limitStore })
   })
   return app
 }
