@@ -52,15 +52,17 @@ export async function createSharedState (config: GatewayConfig, log: ConnectionL
   if (!await firstConnection(redis, FIRST_CONNECTION_WAIT_MS)) {
     log.warn({ policy: failurePolicy }, `Redis is not reachable at start; ${failurePolicy === 'fail-closed' ? 'requests get 503 until it is' : 'limits are per process until it is'}`)
   }
-  const guard = new RedisFailureGuard(failurePolicy, events, log)
+  const guard = new RedisFailureGuard(failurePolicy, events, log, () => checkRedis(redis))
   const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore(), guard)
   const idempotencyStore = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard)
   return {
     limitStore,
     idempotencyStore,
     rateLimitStore: guardedRateLimitStore(redis, `${keyPrefix}rate:`, guard),
-    redis: { check: () => checkRedis(redis), required: failurePolicy === 'fail-closed' },
+    // A readiness check is also a probe: once it passes, requests use Redis again too.
+    redis: { check: () => guard.probeNow(), required: failurePolicy === 'fail-closed' },
     async close () {
+      guard.close()
       await limitStore.close()
       await idempotencyStore.close()
       await closeRedis(redis)
