@@ -11,6 +11,7 @@ import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
+import type { ManifestInvalidations } from './shared-state/manifest-invalidations.js'
 import { createAuthenticate } from './plugins/authenticate.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import documentedStatuses from './plugins/documented-statuses.js'
@@ -44,6 +45,10 @@ export interface AppServices {
   idempotencyStore: IdempotencyStore
   /** Request-rate store shared by replicas; unset, @fastify/rate-limit counts per process. */
   rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Deletions announced by any replica (Redis pub/sub, or this process only). */
+  manifestInvalidations?: ManifestInvalidations
+  /** Clock of the manifest cache (tests move it instead of waiting for the TTL). */
+  now?: () => number
   /** Set when shared state is in Redis, for /readyz. */
   redis?: SharedStateReadiness
   spool?: Spool
@@ -99,7 +104,9 @@ export function buildApp (services: AppServices): FastifyInstance {
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const readable = services.spool !== undefined ? withSpoolFallback(services.storage, services.spool) : services.storage
-  const manifests = new ManifestReader(readable)
+  const manifests = new ManifestReader(readable, { ttlMs: config.manifestCacheTtlMs, now: services.now })
+  services.manifestInvalidations?.subscribe((key) => manifests.forgetKey(key))
+  const announceDeleted = services.manifestInvalidations !== undefined ? services.manifestInvalidations.announce.bind(services.manifestInvalidations) : undefined
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures))
 
   // Public: probes and durable links (the link itself is the capability).
@@ -130,7 +137,7 @@ export function buildApp (services: AppServices): FastifyInstance {
           download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
         }
       })
-      tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
+      tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
       tenantScope.register(usageRoutes, { store: services.limitStore })
     })
   })

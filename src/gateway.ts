@@ -41,7 +41,7 @@ export interface StartOptions {
   /** Where upstream keys named in UPSTREAMS_FILE are read from (process.env in production). */
   env?: Record<string, string | undefined>
   upstreamEvents?: UpstreamEvents
-  /** Clock of the circuit breakers (tests move it instead of sleeping through cooldowns). */
+  /** Clock of the circuit breakers and the manifest cache (tests move it instead of sleeping). */
   now?: () => number
   sharedStateEvents?: SharedStateEvents
   loggerInstance?: FastifyServerOptions['loggerInstance']
@@ -96,7 +96,9 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     limitStore: sharedState.limitStore,
     idempotencyStore: sharedState.idempotencyStore,
     rateLimitStore: sharedState.rateLimitStore,
-    redis: sharedState.redis
+    redis: sharedState.redis,
+    manifestInvalidations: sharedState.manifestInvalidations,
+    now
   })
   try {
     await app.listen({ host: config.host, port: config.port })

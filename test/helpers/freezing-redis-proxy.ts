@@ -43,7 +43,7 @@ export async function startFreezingRedisProxy (t: Teardown, redisUrl: string): P
   const frozenCommands: string[] = []
   let frozen = false
   const record = (client: net.Socket) => {
-    let pending = Buffer.alloc(0)
+    let pending: Buffer = Buffer.alloc(0)
     client.on('data', (chunk: Buffer) => {
       const { names, rest } = takeCommands(Buffer.concat([pending, chunk]))
       frozenCommands.push(...names)

@@ -24,7 +24,7 @@ export async function openRawConnection (t: Teardown, url: string): Promise<RawC
   const socket = net.connect(Number(port), hostname)
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
   t.teardown(() => { socket.destroy() })
-  let buffered = Buffer.alloc(0)
+  let buffered: Buffer = Buffer.alloc(0)
   let reset = false
   let ended = false
   let wake: (() => void) | undefined
