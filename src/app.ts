@@ -113,33 +113,34 @@ export function buildApp (services: AppServices): FastifyInstance {
   app.register(healthRoutes, { storage: services.storage, redis: services.redis })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
-  app.register(async (workScope) => {
-    workScope.addHook('onRequest', drain.refuseNewWork)
-    workScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  app.register(async (imageScope) => {
+    imageScope.addHook('onRequest', drain.refuseNewWork)
+    imageScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  })
 
-    // Everything a tenant does: authenticated first, then rate-limited per tenant.
-    workScope.register(async (tenantScope) => {
-      tenantScope.addHook('onRequest', authenticate)
-      await registerTenantRateLimit(tenantScope, services.rateLimitStore)
-      tenantScope.register(generateRoutes, {
-        promptMaxLength: config.promptMaxLength,
-        admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
-        idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
-        readImage: async (key) => await readable.getBytes(key),
-        metrics,
-        deps: {
-          router: services.router,
-          storage: services.storage,
-          spool: services.spool,
-          linkTo,
-          defaultModel: config.defaultModel,
-          deadlineMs: config.resilience.deadlineMs,
-          download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
-        }
-      })
-      tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
-      tenantScope.register(usageRoutes, { store: services.limitStore })
+  // Everything a tenant does: authenticated first, then rate-limited per tenant.
+  app.register(async (tenantScope) => {
+    tenantScope.addHook('onRequest', drain.refuseNewWork)
+    tenantScope.addHook('onRequest', authenticate)
+    await registerTenantRateLimit(tenantScope, services.rateLimitStore)
+    tenantScope.register(generateRoutes, {
+      promptMaxLength: config.promptMaxLength,
+      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs }),
+      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
+      readImage: async (key) => await readable.getBytes(key),
+      metrics,
+      deps: {
+        router: services.router,
+        storage: services.storage,
+        spool: services.spool,
+        linkTo,
+        defaultModel: config.defaultModel,
+        deadlineMs: config.resilience.deadlineMs,
+        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }
+      }
     })
+    tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
+    tenantScope.register(usageRoutes, { store: services.limitStore })
   })
   return app
 }
