@@ -14,6 +14,7 @@ import type { SharedStateReadiness } from './shared-state/create-shared-state.js
 import { answerClientError } from './http/client-error.js'
 import { connectionOptions } from './http/connection-options.js'
 import { answerFrameworkError } from './http/framework-errors.js'
+import type { ManifestInvalidations } from './shared-state/manifest-invalidations.js'
 import { createAuthenticate } from './plugins/authenticate.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import documentedStatuses from './plugins/documented-statuses.js'
@@ -21,6 +22,7 @@ import errorHandler from './plugins/error-handler.js'
 import openapi from './plugins/openapi.js'
 import rejectEncodedBodies from './plugins/reject-encoded-bodies.js'
 import requestMetrics from './plugins/request-metrics.js'
+import { ShutdownDrain } from './plugins/shutdown-drain.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { generateRoutes } from './routes/generate.js'
 import { generationRoutes } from './routes/generations.js'
@@ -47,6 +49,8 @@ export interface AppServices {
   idempotencyStore: IdempotencyStore
   /** Request-rate store shared by replicas; unset, @fastify/rate-limit counts per process. */
   rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Deletions announced by any replica (Redis pub/sub, or this process only). */
+  manifestInvalidations?: ManifestInvalidations
   /** Set when shared state is in Redis, for /readyz. */
   redis?: SharedStateReadiness
   spool?: Spool
@@ -58,7 +62,7 @@ export interface AppServices {
    * not document, fails the request (500) instead of passing silently.
    */
   checkResponses?: boolean
-  /** Clock of the image quota and failed-auth windows (tests pin it; Date.now otherwise). */
+  /** Clock of the image quota and failed-auth windows and the manifest cache's TTL (tests pin it; Date.now otherwise). */
   now?: () => number
 }
 
@@ -82,6 +86,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     ...connectionOptions(config.http),
     clientErrorHandler: (error, socket) => { answerClientError(error, socket, app.log) },
     frameworkErrors: answerFrameworkError,
+    // Requests arriving while closing get our own 503 envelope (ShutdownDrain), not Fastify's body.
     return503OnClosing: false,
     ...(services.checkResponses === true ? { schemaController: { compilersFactory: { buildSerializer: checkedSerializerFactory() } } } : {})
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -93,6 +98,8 @@ export function buildApp (services: AppServices): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  const drain = new ShutdownDrain()
+  drain.install(app)
   app.register(errorHandler)
   app.register(rejectEncodedBodies)
   if (services.checkResponses === true) app.register(documentedStatuses)
@@ -104,19 +111,30 @@ export function buildApp (services: AppServices): FastifyInstance {
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const readable = services.spool !== undefined ? new SpoolFallbackStorage(services.storage, services.spool) : services.storage
-  const manifests = new ManifestReader(readable, (manifestKey, reason) => {
-    app.log.warn({ manifestKey, reason }, 'stored generation manifest is unreadable; it is skipped in listings and not served')
-    metrics.manifestUnreadable()
+  const manifests = new ManifestReader(readable, {
+    ttlMs: config.manifestCacheTtlMs,
+    now: services.now,
+    onUnreadable: (manifestKey, reason) => {
+      app.log.warn({ manifestKey, reason }, 'stored generation manifest is unreadable; it is skipped in listings and not served')
+      metrics.manifestUnreadable()
+    }
   })
+  services.manifestInvalidations?.subscribe((key) => manifests.forgetKey(key))
+  const announceDeleted = services.manifestInvalidations !== undefined ? services.manifestInvalidations.announce.bind(services.manifestInvalidations) : undefined
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
   app.register(healthRoutes, { storage: services.storage, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
-  app.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
+  app.register(async (imageScope) => {
+    imageScope.addHook('onRequest', drain.refuseNewWork)
+    imageScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+  })
 
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
+    tenantScope.addHook('onRequest', drain.refuseNewWork)
     tenantScope.addHook('onRequest', authenticate)
     await registerTenantRateLimit(tenantScope, services.rateLimitStore)
     tenantScope.register(generateRoutes, {
@@ -136,7 +154,7 @@ export function buildApp (services: AppServices): FastifyInstance {
         imageMaxPixels: config.images.maxPixels
       }
     })
-    tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests) })
+    tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
     tenantScope.register(usageRoutes, { store: services.limitStore, now: services.now })
   })
   return app

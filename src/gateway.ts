@@ -43,7 +43,7 @@ export interface StartOptions {
   upstreamEvents?: UpstreamEvents
   /**
    * The gateway's clock for circuit breakers, image quota windows (the calendar minute, the UTC
-   * day), failed-auth windows and in-memory counters. Tests move it instead of sleeping through
+   * day), failed-auth windows, in-memory counters and the manifest cache's TTL. Tests move it instead of sleeping through
    * cooldowns, or pin it near midnight instead of depending on when the suite runs.
    */
   now?: () => number
@@ -106,7 +106,8 @@ export async function startGateway ({ config, loggerInstance, env = {}, upstream
     limitStore: sharedState.limitStore,
     idempotencyStore: sharedState.idempotencyStore,
     rateLimitStore: sharedState.rateLimitStore,
-    redis: sharedState.redis
+    redis: sharedState.redis,
+    manifestInvalidations: sharedState.manifestInvalidations
   })
   try {
     await app.listen({ host: config.host, port: config.port })

@@ -114,6 +114,7 @@ function toGatewayConfig (env: Env) {
     },
     readyTimeoutMs: env.READY_TIMEOUT_MS,
     orphanSweepMs: env.ORPHAN_SWEEP_MINUTES * 60_000,
+    manifestCacheTtlMs: env.MANIFEST_CACHE_TTL_MS,
     spool: {
       dir: env.SPOOL_DIR ?? `${env.DATA_DIR.replace(/\/+$/, '')}/.spool`,
       flushMs: env.SPOOL_FLUSH_MS

@@ -7,6 +7,9 @@ import type { Storage } from '../storage/storage.js'
 import type { Tenant } from '../tenants/tenant.js'
 import type { ManifestReader } from './manifest-reader.js'
 
+/** Tells every replica's manifest cache that a manifest is gone (shared-state/manifest-invalidations). */
+export type AnnounceDeleted = (manifestKey: string) => Promise<void>
+
 export interface GenerationPage {
   manifests: Manifest[]
   hasMore: boolean
@@ -15,10 +18,12 @@ export interface GenerationPage {
 export class GenerationRecords {
   readonly #storage: Storage
   readonly #manifests: ManifestReader
+  readonly #announceDeleted: AnnounceDeleted
 
-  constructor (storage: Storage, manifests: ManifestReader) {
+  constructor (storage: Storage, manifests: ManifestReader, announceDeleted: AnnounceDeleted = async () => {}) {
     this.#storage = storage
     this.#manifests = manifests
+    this.#announceDeleted = announceDeleted
   }
 
   async get (tenant: Tenant, generationId: string): Promise<Manifest> {
@@ -48,8 +53,11 @@ export class GenerationRecords {
     if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
     if (found.state === 'missing') throw notFound('No such generation.')
-    await this.#storage.delete([manifestKey(tenant.storagePrefix, generationId)])
+    const key = manifestKey(tenant.storagePrefix, generationId)
+    await this.#storage.delete([key])
     this.#manifests.forget(tenant.storagePrefix, generationId)
+    // Before the images go: other replicas stop serving the generation from their caches at once.
+    await this.#announceDeleted(key)
     const leftovers = await this.#storage.list(`${tenant.storagePrefix}/${generationId}/`)
     await this.#storage.delete(leftovers)
   }

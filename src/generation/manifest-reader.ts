@@ -1,5 +1,7 @@
-// Reads generation manifests, with a small cache: manifests never change once written, and every
-// image download needs one (for its ETag, and because an image without a manifest is not published).
+// Reads generation manifests, with a small cache: every image download needs one (for its ETag, and
+// because an image without a manifest is not published). Manifests never change once written, but
+// a generation can be deleted on another replica: an entry is read again after `ttlMs`, and
+// `forgetKey` (called for deletions announced by any replica) drops it at once.
 // A stored manifest is checked against the Manifest schema on the way in: one unreadable file (a
 // corrupt write, an answer stored before provider answers were checked) must not fail a listing or
 // a restart, so it is reported (log, metric) and treated as unpublished.
@@ -16,14 +18,32 @@ export type ManifestLookup = { state: 'found', manifest: Manifest } | { state: '
 /** Told once per read of an unreadable manifest: its key and why (never its content). */
 export type OnUnreadableManifest = (key: string, reason: string) => void
 
+export interface ManifestReaderOptions {
+  /** How long an entry is served before storage is asked again (0: never cached). */
+  ttlMs: number
+  now?: () => number
+  onUnreadable?: OnUnreadableManifest
+}
+
+interface CachedManifest {
+  manifest: Manifest
+  readAt: number
+}
+
 export class ManifestReader {
   readonly #storage: Storage
+  readonly #cache = new Map<string, CachedManifest>()
+  readonly #ttlMs: number
+  readonly #now: () => number
   readonly #onUnreadable: OnUnreadableManifest
-  readonly #cache = new Map<string, Manifest>()
+  // Bumped by every forget: a read that started before a deletion must not cache what it read.
+  #forgets = 0
 
-  constructor (storage: Storage, onUnreadable: OnUnreadableManifest = () => {}) {
+  constructor (storage: Storage, options: ManifestReaderOptions) {
     this.#storage = storage
-    this.#onUnreadable = onUnreadable
+    this.#ttlMs = options.ttlMs
+    this.#now = options.now ?? Date.now
+    this.#onUnreadable = options.onUnreadable ?? (() => {})
   }
 
   /** The manifest, or undefined when there is none or it is unreadable (reported). */
@@ -35,7 +55,10 @@ export class ManifestReader {
   async lookup (storagePrefix: string, generationId: string): Promise<ManifestLookup> {
     const key = manifestKey(storagePrefix, generationId)
     const cached = this.#cache.get(key)
-    if (cached !== undefined) return { state: 'found', manifest: cached }
+    if (cached !== undefined && this.#now() - cached.readAt < this.#ttlMs) return { state: 'found', manifest: cached.manifest }
+    this.#cache.delete(key)
+    const forgetsBefore = this.#forgets
+    const readAt = this.#now()
     const bytes = await this.#storage.getBytes(key)
     if (bytes === undefined) return { state: 'missing' }
     const parsed = parseManifest(bytes)
@@ -44,16 +67,23 @@ export class ManifestReader {
       this.#onUnreadable(key, parsed)
       return { state: 'unreadable' }
     }
+    if (this.#ttlMs === 0 || forgetsBefore !== this.#forgets) return { state: 'found', manifest: parsed }
     if (this.#cache.size >= CACHE_ENTRIES) {
       const oldest = this.#cache.keys().next().value
       if (oldest !== undefined) this.#cache.delete(oldest)
     }
-    this.#cache.set(key, parsed)
+    this.#cache.set(key, { manifest: parsed, readAt })
     return { state: 'found', manifest: parsed }
   }
 
   forget (storagePrefix: string, generationId: string): void {
-    this.#cache.delete(manifestKey(storagePrefix, generationId))
+    this.forgetKey(manifestKey(storagePrefix, generationId))
+  }
+
+  /** Drops one manifest (by its storage key) from the cache. */
+  forgetKey (key: string): void {
+    this.#forgets++
+    this.#cache.delete(key)
   }
 }
 

@@ -99,12 +99,13 @@ export const ERROR_RESPONSES = {
   },
   503: {
     name: 'ServiceUnavailable',
-    description: 'Storage is unavailable, did not answer within STORAGE_OP_TIMEOUT_MS, or holds an incomplete copy of the image (and, for a generation, the local spool failed too), with retry-after; every upstream for the model is skipped by its circuit breaker (with retry-after); or Redis, which holds the shared limits, is unreachable and REDIS_FAILURE_POLICY=fail-closed (with retry-after).',
+    description: 'Storage is unavailable, did not answer within STORAGE_OP_TIMEOUT_MS, or holds an incomplete copy of the image (and, for a generation, the local spool failed too), with retry-after; every upstream for the model is skipped by its circuit breaker (with retry-after); Redis, which holds the shared limits, is unreachable and REDIS_FAILURE_POLICY=fail-closed (with retry-after); or the gateway is shutting down and did not run the request (with retry-after and connection: close).',
     headers: ['retry-after'],
     examples: {
       storage_unavailable: { message: 'Storage is unavailable; try again shortly.', type: 'storage_error', code: 'storage_unavailable' },
       upstreams_unavailable: { message: 'Every upstream for model gpt-image-1 is failing and temporarily skipped; retry later.', type: 'upstream_error', code: 'upstreams_unavailable' },
-      shared_state_unavailable: { message: 'The gateway cannot reach its shared state (Redis), so limits cannot be checked; try again shortly.', type: 'server_error', code: 'shared_state_unavailable' }
+      shared_state_unavailable: { message: 'The gateway cannot reach its shared state (Redis), so limits cannot be checked; try again shortly.', type: 'server_error', code: 'shared_state_unavailable' },
+      shutting_down: { message: 'The gateway is shutting down and did not process this request; send it again (another replica will take it).', type: 'server_error', code: 'shutting_down' }
     }
   },
   504: {

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import { GatewayError, notFound, storageUnavailable } from '../errors/gateway-error.js'
 import { StorageError } from '../storage/storage.js'
 import type { FieldError } from '../validation/typebox-validator.js'
+import { OutageLog } from './outage-log.js'
 
 function fromFastifyError (error: FastifyError): GatewayError | undefined {
   if (error.validation !== undefined) {
@@ -71,9 +72,12 @@ export function sendGatewayError (reply: FastifyReply, error: GatewayError): Fas
 
 async function errorHandler (app: FastifyInstance): Promise<void> {
   app.decorateRequest('answeredError', null)
+  const outages = new OutageLog()
   app.setErrorHandler((error: FastifyError | GatewayError, request: FastifyRequest, reply: FastifyReply) => {
     const gatewayError = toGatewayError(error)
-    if (gatewayError.status >= 500) {
+    if (outages.isExpected(gatewayError)) {
+      outages.refused(request.log, gatewayError)
+    } else if (gatewayError.status >= 500) {
       request.log.error({ err: error, code: gatewayError.code }, 'request failed')
     } else {
       request.log.info({ status: gatewayError.status, code: gatewayError.code }, 'request rejected')

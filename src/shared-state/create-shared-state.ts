@@ -13,6 +13,7 @@ import { GuardedLimitStore } from './guarded-limit-store.js'
 import { guardedRateLimitStore } from './rate-limit-store.js'
 import { checkRedis, closeRedis, createRedisClient, firstConnection, type ConnectionLogger } from './redis-client.js'
 import { RedisFailureGuard } from './redis-failure-guard.js'
+import { LocalManifestInvalidations, RedisManifestInvalidations, type ManifestInvalidations } from './manifest-invalidations.js'
 import type { SharedStateEvents } from './shared-state-events.js'
 
 export interface SharedStateReadiness {
@@ -26,6 +27,8 @@ export interface SharedState {
   idempotencyStore: IdempotencyStore
   /** For @fastify/rate-limit; undefined means its own per-process store. */
   rateLimitStore?: FastifyRateLimitStoreCtor
+  /** How a deleted generation reaches every replica's manifest cache. */
+  manifestInvalidations: ManifestInvalidations
   /** Set when Redis is configured: what /readyz reports as `checks.redis`. */
   redis?: SharedStateReadiness
   close(): Promise<void>
@@ -42,6 +45,7 @@ export async function createSharedState (config: GatewayConfig, log: ConnectionL
     return {
       limitStore,
       idempotencyStore,
+      manifestInvalidations: new LocalManifestInvalidations(),
       async close () {
         await limitStore.close()
         await idempotencyStore.close()
@@ -53,15 +57,20 @@ export async function createSharedState (config: GatewayConfig, log: ConnectionL
   if (!await firstConnection(redis, FIRST_CONNECTION_WAIT_MS)) {
     log.warn({ policy: failurePolicy }, `Redis is not reachable at start; ${failurePolicy === 'fail-closed' ? 'requests get 503 until it is' : 'limits are per process until it is'}`)
   }
-  const guard = new RedisFailureGuard(failurePolicy, events, log)
+  const guard = new RedisFailureGuard(failurePolicy, events, log, () => checkRedis(redis))
   const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore({ now }), guard)
   const idempotencyStore = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard)
+  const manifestInvalidations = new RedisManifestInvalidations(redis, `${keyPrefix}manifests:deleted`, guard, log)
   return {
     limitStore,
     idempotencyStore,
+    manifestInvalidations,
     rateLimitStore: guardedRateLimitStore(redis, `${keyPrefix}rate:`, guard),
-    redis: { check: () => checkRedis(redis), required: failurePolicy === 'fail-closed' },
+    // A readiness check is also a probe: once it passes, requests use Redis again too.
+    redis: { check: () => guard.probeNow(), required: failurePolicy === 'fail-closed' },
     async close () {
+      guard.close()
+      await manifestInvalidations.close()
       await limitStore.close()
       await idempotencyStore.close()
       await closeRedis(redis)
