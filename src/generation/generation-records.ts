@@ -1,6 +1,6 @@
 // Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
 // tenant's own storage prefix, so another tenant's ids are simply not found.
-import { notFound } from '../errors/gateway-error.js'
+import { invalidRequest, notFound } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
@@ -30,7 +30,8 @@ export class GenerationRecords {
 
   /** Newest first (generation ids sort that way). Generations without a manifest are skipped. */
   async list (tenant: Tenant, limit: number, after?: string): Promise<GenerationPage> {
-    if (after !== undefined && !GENERATION_ID.test(after)) return { manifests: [], hasMore: false }
+    // The route's schema already refuses such a cursor; this guards any other caller.
+    if (after !== undefined && !GENERATION_ID.test(after)) throw invalidRequest('after must be a generation id (the last_id of the previous page).', 'after')
     const folders = await this.#storage.listFolders(`${tenant.storagePrefix}/`, { limit, startAfter: after })
     const manifests = await Promise.all(folders.names
       .filter((name) => GENERATION_ID.test(name))
