@@ -35,7 +35,7 @@ export const EnvSchema = Type.Object({
   AUTH_FAILURES_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Window of AUTH_FAILURES_MAX.' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 262144, description: 'Largest request body accepted; larger bodies get 413.' }),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
-  DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),
+  DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none (a tenant whose allowed models leave it out gets its first allowed model instead).' }),
   STORAGE_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local', description: 'Where images are stored: local (DATA_DIR) or s3 (any S3-compatible bucket).' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Root directory of the local storage driver.' }),
   STORAGE_FSYNC: Type.Boolean({ default: true, description: 'fsync each image file before it is renamed into place (durable across power loss).' }),

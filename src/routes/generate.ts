@@ -90,11 +90,11 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
 
   async function generate (request: FastifyRequest<{ Body: GenerateRequest }>, tenant: Tenant): Promise<GenerateResponse> {
     const allowed = applyPolicy(tenant, {
-      model: request.body.model ?? options.deps.defaultModel,
+      model: request.body.model,
       n: request.body.n ?? 1,
       size: request.body.size,
       quality: request.body.quality
-    })
+    }, options.deps.defaultModel)
     const admission = await options.admission.admit(tenant, allowed.n)
     let result
     try {
