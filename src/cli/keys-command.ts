@@ -51,7 +51,8 @@ export async function runKeysCommand (argv: string[], io: CommandIO): Promise<nu
     if (command === 'list') return await list(parsed.values, filePath, io)
     return await revoke(parsed.values, filePath, io)
   } catch (error) {
-    io.err(`${filePath}: ${(error as Error).message}`)
+    const message = (error as Error).message
+    io.err(message.startsWith(filePath) ? message : `${filePath}: ${message}`)
     return 1
   }
 }
