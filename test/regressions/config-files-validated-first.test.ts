@@ -106,8 +106,9 @@ async function occupiedPort (t: { teardown(fn: () => unknown): void }): Promise<
   return address.port
 }
 
-// Handles and ref'd timers by kind; requests still finishing (CloseReq, WriteWrap…) end by themselves.
-const counted = (resources: string[]) => resources.filter((name) => !/Req$|Wrap$/.test(name) || /^(TCP|Pipe|TTY|UDP|Process|FSEvent|Signal)\w*Wrap$/.test(name))
+// Handles and ref'd timers by kind; requests still finishing (CloseReq, FSReqPromise, WriteWrap…)
+// end by themselves.
+const counted = (resources: string[]) => resources.filter((name) => !/Req|Wrap$/.test(name) || /^(TCP|Pipe|TTY|UDP|Process|FSEvent|Signal)\w*Wrap$/.test(name))
   .reduce<Record<string, number>>((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {})
 
 t.test('when listen fails, the start rejects and leaves nothing running: sockets, simulator, Redis, spool flusher, tenants watcher', async (t) => {
