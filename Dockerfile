@@ -14,7 +14,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
-RUN mkdir -p /data && chown node:node /data
+# The keys CLI (package.json bin): `docker compose exec gateway-1 igw-keys create --tenant …`.
+RUN mkdir -p /data && chown node:node /data \
+  && chmod +x dist/cli/keys.js && ln -s /app/dist/cli/keys.js /usr/local/bin/igw-keys
 USER node
 VOLUME ["/data"]
 EXPOSE 8080

@@ -141,7 +141,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
       idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
-      readImage: async (key) => await readable.getBytes(key),
+      replay: { manifests, readImage: async (key) => await readable.getBytes(key) },
       metrics,
       deps: {
         router: services.router,

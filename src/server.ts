@@ -1,12 +1,16 @@
-// Entry point: reads the environment, starts the gateway, and shuts it down gracefully on
-// SIGTERM/SIGINT (in-flight generations finish first, up to SHUTDOWN_GRACE_MS).
+// Entry point: reads the environment and every configuration file it names, starts the gateway, and
+// shuts it down gracefully on SIGTERM/SIGINT (in-flight generations finish first, up to
+// SHUTDOWN_GRACE_MS). A configuration error is reported as itself, before anything has started.
+import { loadConfigFiles } from './config/load-config-files.js'
 import { ConfigError, loadConfig } from './config/load-config.js'
 import { startGateway } from './gateway.js'
 
 async function main (): Promise<void> {
   let config
+  let files
   try {
     config = loadConfig(process.env)
+    files = await loadConfigFiles(config, process.env)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
@@ -15,7 +19,7 @@ async function main (): Promise<void> {
     throw error
   }
 
-  const gateway = await startGateway({ config, env: process.env })
+  const gateway = await startGateway({ config, files, env: process.env })
   const log = gateway.app.log
   if (gateway.devKey !== undefined) {
     // Printed, not logged: log pipelines must never carry keys.

@@ -1,27 +1,35 @@
-// `npm run keys -- <create|list|revoke>`: manages API keys in the tenants file. A new key is printed
-// once; only its sha256 is written. The file is edited as a YAML document, so comments survive.
+// `igw-keys` / `npm run keys -- <create|list|revoke>`: manages API keys in the tenants file. A new
+// key is printed once; only its sha256 is written. A YAML file is edited as text, so every line the
+// command does not change keeps its exact bytes; the file is replaced atomically.
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml'
+import { parse as parseYaml } from 'yaml'
+import { ConfigError, loadConfig } from '../config/load-config.js'
 import { hashKey } from '../tenants/key-directory.js'
 import { tenantsFromText } from '../tenants/load-tenants.js'
 import type { TenantPolicy } from '../tenants/tenant.js'
+import type { TenantsFile } from '../schemas/tenants-file.js'
+import { addKey, addTenant, removeKey, type KeyFields } from './tenants-file-text.js'
 
 export interface CommandIO {
   out(line: string): void
   err(line: string): void
   env: Record<string, string | undefined>
+  now?: () => Date
 }
 
-const USAGE = `usage:
-  npm run keys -- create --tenant <id> [--label <label>] [--expires <date>] [--file <tenants.yaml>]
-  npm run keys -- list [--tenant <id>] [--file <tenants.yaml>]
-  npm run keys -- revoke --tenant <id> (--label <label> | --sha256 <digest prefix>) [--file <tenants.yaml>]
-The file defaults to $TENANTS_FILE.`
+const USAGE = `usage (the file defaults to $TENANTS_FILE):
+  igw-keys create --tenant <id> [--new-tenant] [--label <label>] [--expires <date>] [--file <tenants.yaml>]
+  igw-keys list [--tenant <id>] [--file <tenants.yaml>]
+  igw-keys revoke --tenant <id> (--label <label> | --sha256 <first 8+ hex>) [--file <tenants.yaml>]
+In a checkout: npm run keys -- <command> …; in the container: node dist/cli/keys.js <command> … (or igw-keys).
+Exit codes: 0 done, 1 the file could not be read, parsed or written, 2 refused (arguments).`
 
-// Only used to validate the edited file; policies are resolved by the gateway itself.
+// Only used to validate the file; policies are resolved by the gateway itself.
 const ANY_POLICY: TenantPolicy = { rateLimit: { max: 1, timeWindowMs: 1 }, images: { perMinute: 0, perDay: 0 }, maxInFlight: 1, maxN: 1 }
+
+interface Values { tenant?: string, label?: string, expires?: string, sha256?: string, file?: string, 'new-tenant'?: boolean }
 
 export async function runKeysCommand (argv: string[], io: CommandIO): Promise<number> {
   let parsed
@@ -29,130 +37,147 @@ export async function runKeysCommand (argv: string[], io: CommandIO): Promise<nu
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { tenant: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' }, sha256: { type: 'string' }, file: { type: 'string' } }
+      options: { tenant: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' }, sha256: { type: 'string' }, file: { type: 'string' }, 'new-tenant': { type: 'boolean' } }
     })
   } catch (error) {
-    io.err(`${(error as Error).message}\n${USAGE}`)
-    return 2
+    return refuse(io, `${(error as Error).message}`)
   }
   const [command] = parsed.positionals
-  const { values } = parsed
-  const filePath = values.file ?? io.env.TENANTS_FILE
-  if (command === 'create') return await create(values, filePath, io)
-  if (command === 'list' || command === 'revoke') {
-    if (filePath === undefined) {
-      io.err(`${command} needs the tenants file: --file or TENANTS_FILE\n${USAGE}`)
-      return 2
-    }
-    return command === 'list' ? await list(filePath, values.tenant, io) : await revoke(filePath, values, io)
+  if (command !== 'create' && command !== 'list' && command !== 'revoke') return refuse(io, command === undefined ? 'a command is needed' : `unknown command ${command}`)
+  const filePath = parsed.values.file ?? io.env.TENANTS_FILE
+  if (filePath === undefined || filePath === '') return refuse(io, `${command} needs the tenants file: --file <path> or TENANTS_FILE`)
+  try {
+    if (command === 'create') return await create(parsed.values, filePath, io)
+    if (command === 'list') return await list(parsed.values, filePath, io)
+    return await revoke(parsed.values, filePath, io)
+  } catch (error) {
+    const message = (error as Error).message
+    io.err(message.startsWith(filePath) ? message : `${filePath}: ${message}`)
+    return 1
   }
-  io.err(USAGE)
+}
+
+function refuse (io: CommandIO, message: string): number {
+  io.err(`${message}\n${USAGE}`)
   return 2
 }
 
-async function create (values: { tenant?: string, label?: string, expires?: string }, filePath: string | undefined, io: CommandIO): Promise<number> {
-  if (values.tenant === undefined || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(values.tenant)) {
-    io.err(`create needs --tenant <id> (lowercase letters, digits, - and _)\n${USAGE}`)
-    return 2
-  }
+async function create (values: Values, filePath: string, io: CommandIO): Promise<number> {
+  const tenantId = values.tenant
+  if (tenantId === undefined || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(tenantId)) return refuse(io, 'create needs --tenant <id> (lowercase letters, digits, - and _)')
+  const now = io.now?.() ?? new Date()
   let expiresAt: string | undefined
   if (values.expires !== undefined) {
     const date = new Date(values.expires)
-    if (Number.isNaN(date.getTime())) {
-      io.err(`--expires ${JSON.stringify(values.expires)} is not a date`)
-      return 2
-    }
+    if (Number.isNaN(date.getTime())) return refuse(io, `--expires ${JSON.stringify(values.expires)} is not a date`)
+    // A key born expired would look created and never work.
+    if (date <= now) return refuse(io, `--expires ${values.expires} is not in the future: the key would never work`)
     expiresAt = date.toISOString()
   }
+  const text = await readText(filePath, values['new-tenant'] === true)
+  const file = validated(text, filePath)
+  const exists = file.tenants.some((tenant) => tenant.id === tenantId)
+  if (!exists && values['new-tenant'] !== true) {
+    const known = file.tenants.map((tenant) => tenant.id).join(', ') || 'none'
+    return refuse(io, `no tenant ${tenantId} in ${filePath} (tenants: ${known}). To add a new tenant, repeat with --new-tenant.`)
+  }
+  if (exists && values['new-tenant'] === true) return refuse(io, `tenant ${tenantId} already exists in ${filePath}; leave out --new-tenant to add a key to it`)
+
   const apiKey = `igw_${randomBytes(30).toString('base64url')}`
-  const entry = {
-    sha256: hashKey(apiKey),
-    ...(values.label !== undefined ? { label: values.label } : {}),
-    createdAt: new Date().toISOString(),
-    ...(expiresAt !== undefined ? { expiresAt } : {})
-  }
-  if (filePath !== undefined) {
-    const document = await readDocument(filePath)
-    const tenants = tenantsSeq(document)
-    let tenant = findTenant(tenants, values.tenant)
-    if (tenant === undefined) {
-      tenant = document.createNode({ id: values.tenant, keys: [] }) as YAMLMap
-      ;(tenant.get('keys') as YAMLSeq).flow = false
-      tenants.add(tenant)
-    }
-    ;(tenant.get('keys') as YAMLSeq).add(document.createNode(entry))
-    await writeDocument(filePath, document)
-  }
-  io.out(`New API key for tenant ${values.tenant} (shown once; store it now):\n\n  ${apiKey}\n`)
-  io.out(filePath !== undefined
-    ? `Added to ${filePath} (the gateway reloads it on change):`
-    : 'Add this entry under the tenant\'s `keys:` in the tenants file:')
-  io.out(['  - sha256: ' + entry.sha256, ...(entry.label !== undefined ? [`    label: ${entry.label}`] : []), `    createdAt: ${entry.createdAt}`, ...(expiresAt !== undefined ? [`    expiresAt: ${expiresAt}`] : [])].join('\n'))
+  const key: KeyFields = { sha256: hashKey(apiKey), ...(values.label !== undefined ? { label: values.label } : {}), createdAt: now.toISOString(), ...(expiresAt !== undefined ? { expiresAt } : {}) }
+  const edited = isJson(filePath) ? jsonWith(text, (data) => exists ? tenantOf(data, tenantId).keys.push(key) : data.tenants.push({ id: tenantId, keys: [key] })) : exists ? addKey(text, tenantId, key) : addTenant(text, tenantId, key)
+  await writeValidated(filePath, edited)
+  io.out(`New API key for tenant ${tenantId} (shown once; store it now):\n\n  ${apiKey}\n`)
+  io.out(`Added to ${filePath} (sha256 ${key.sha256.slice(0, 12)}…${expiresAt !== undefined ? `, expires ${expiresAt}` : ''}); the gateway reloads it on change.`)
+  if (!exists) io.out(newTenantPolicy(tenantId, io.env))
   return 0
 }
 
-async function list (filePath: string, tenantId: string | undefined, io: CommandIO): Promise<number> {
-  const document = await readDocument(filePath)
-  const now = new Date()
-  for (const tenant of tenantsSeq(document).items as YAMLMap[]) {
-    const id = String(tenant.get('id'))
-    if (tenantId !== undefined && id !== tenantId) continue
-    for (const key of (tenant.get('keys') as YAMLSeq | undefined)?.items as YAMLMap[] ?? []) {
-      const expiresAt = key.get('expiresAt') as string | undefined
-      const state = expiresAt !== undefined && new Date(expiresAt) <= now ? 'expired' : 'active'
-      io.out([id, String(key.get('label') ?? '-'), `${String(key.get('sha256')).slice(0, 12)}…`, expiresAt ?? 'never', state].join('\t'))
-    }
-  }
-  return 0
-}
-
-async function revoke (filePath: string, values: { tenant?: string, label?: string, sha256?: string }, io: CommandIO): Promise<number> {
-  if (values.tenant === undefined || (values.label === undefined && values.sha256 === undefined)) {
-    io.err(`revoke needs --tenant and --label or --sha256\n${USAGE}`)
-    return 2
-  }
-  const document = await readDocument(filePath)
-  const tenant = findTenant(tenantsSeq(document), values.tenant)
-  const keys = tenant?.get('keys') as YAMLSeq | undefined
-  const matches = (keys?.items as YAMLMap[] ?? []).filter((key) =>
-    (values.label !== undefined && key.get('label') === values.label) ||
-    (values.sha256 !== undefined && values.sha256.length >= 8 && String(key.get('sha256')).startsWith(values.sha256)))
-  if (keys === undefined || matches.length !== 1) {
-    io.err(matches.length === 0 ? 'no such key' : `${matches.length} keys match; be more specific`)
-    return 1
-  }
-  keys.items = keys.items.filter((item) => item !== matches[0])
-  await writeDocument(filePath, document)
-  io.out(`Revoked key ${String(matches[0]?.get('sha256')).slice(0, 12)}… of tenant ${values.tenant}; the gateway reloads ${filePath} on change.`)
-  return 0
-}
-
-async function readDocument (filePath: string): Promise<Document> {
-  let text = 'tenants:\n'
+/** A new tenant has no policy of its own: it runs under the gateway's defaults, shown here. */
+function newTenantPolicy (tenantId: string, env: Record<string, string | undefined>): string {
+  let policy: TenantPolicy
   try {
-    text = await readFile(filePath, 'utf8')
+    policy = loadConfig(env).defaultPolicy
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if (!(error instanceof ConfigError)) throw error
+    return `New tenant ${tenantId}: it gets the gateway's default policy (this environment is not valid gateway configuration, so it cannot be shown: ${error.message}).`
   }
-  return parseDocument(text)
+  const any = (values: string[] | undefined) => values?.join(', ') ?? 'any'
+  return [
+    `New tenant ${tenantId}, with no policy of its own: it gets the gateway's defaults (as this environment sets them):`,
+    `  rateLimit: ${policy.rateLimit.max} requests per ${policy.rateLimit.timeWindowMs / 1000} s`,
+    `  images: ${policy.images.perMinute} per minute, ${policy.images.perDay} per day`,
+    `  maxInFlight: ${policy.maxInFlight}`,
+    `  maxN: ${policy.maxN}`,
+    `  models: ${any(policy.models)}`,
+    `  sizes: ${any(policy.sizes)}`,
+    `  qualities: ${any(policy.qualities)}`,
+    'To restrict it, add a policy: under the tenant in the file (docs/tenants.md).'
+  ].join('\n')
 }
 
-function tenantsSeq (document: Document): YAMLSeq {
-  const tenants = document.get('tenants')
-  if (isSeq(tenants)) return tenants
-  const created = document.createNode([]) as YAMLSeq
-  created.flow = false
-  document.set('tenants', created)
-  return created
+async function list (values: Values, filePath: string, io: CommandIO): Promise<number> {
+  const file = validated(await readText(filePath, false), filePath)
+  if (values.tenant !== undefined && !file.tenants.some((tenant) => tenant.id === values.tenant)) return refuse(io, `no tenant ${values.tenant} in ${filePath}`)
+  const now = io.now?.() ?? new Date()
+  for (const tenant of file.tenants) {
+    if (values.tenant !== undefined && tenant.id !== values.tenant) continue
+    for (const key of tenant.keys) {
+      const state = key.expiresAt !== undefined && new Date(key.expiresAt) <= now ? 'expired' : 'active'
+      io.out([tenant.id, key.label ?? '-', `${key.sha256.slice(0, 12)}…`, key.expiresAt ?? 'never', state].join('\t'))
+    }
+  }
+  return 0
 }
 
-function findTenant (tenants: YAMLSeq, id: string): YAMLMap | undefined {
-  return tenants.items.find((item): item is YAMLMap => isMap(item) && item.get('id') === id)
+async function revoke (values: Values, filePath: string, io: CommandIO): Promise<number> {
+  if (values.tenant === undefined || (values.label === undefined && values.sha256 === undefined)) return refuse(io, 'revoke needs --tenant and --label or --sha256')
+  if (values.sha256 !== undefined && !/^[0-9a-f]{8,64}$/.test(values.sha256)) return refuse(io, '--sha256 takes at least the first 8 lowercase hex digits of the digest')
+  const text = await readText(filePath, false)
+  const file = validated(text, filePath)
+  const tenant = file.tenants.find((candidate) => candidate.id === values.tenant)
+  if (tenant === undefined) return refuse(io, `no tenant ${values.tenant} in ${filePath}`)
+  const matches = tenant.keys.flatMap((key, index) =>
+    (values.label !== undefined && key.label === values.label) || (values.sha256 !== undefined && key.sha256.startsWith(values.sha256)) ? [index] : [])
+  if (matches.length !== 1) return refuse(io, matches.length === 0 ? `tenant ${tenant.id} has no such key` : `${matches.length} keys of tenant ${tenant.id} match; be more specific (--sha256)`)
+  const index = matches[0] as number
+  const sha256 = tenant.keys[index]?.sha256 ?? ''
+  const edited = isJson(filePath) ? jsonWith(text, (data) => tenantOf(data, tenant.id).keys.splice(index, 1)) : removeKey(text, tenant.id, index)
+  await writeValidated(filePath, edited)
+  io.out(`Revoked key ${sha256.slice(0, 12)}… of tenant ${tenant.id}; the gateway reloads ${filePath} on change.`)
+  return 0
+}
+
+const isJson = (filePath: string) => filePath.endsWith('.json')
+
+async function readText (filePath: string, mayCreate: boolean): Promise<string> {
+  try {
+    return await readFile(filePath, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && mayCreate) return isJson(filePath) ? '{"tenants":[]}' : ''
+    throw new Error(`cannot be read: ${(error as Error).message}`)
+  }
+}
+
+/** The file as the gateway reads it; a file the gateway would refuse is not edited. */
+function validated (text: string, filePath: string): TenantsFile {
+  if (text.trim() === '') return { tenants: [] }
+  tenantsFromText(text, filePath, ANY_POLICY)
+  return parseYaml(text) as TenantsFile
+}
+
+interface KeyList { keys: unknown[] }
+const tenantOf = (data: TenantsFile, tenantId: string) => data.tenants.find((tenant) => tenant.id === tenantId) as unknown as KeyList
+
+// JSON has no comments to keep: it is rewritten in JSON.stringify's two-space layout.
+function jsonWith (text: string, change: (data: TenantsFile) => unknown): string {
+  const data = JSON.parse(text) as TenantsFile
+  change(data)
+  return `${JSON.stringify(data, null, 2)}\n`
 }
 
 /** Validates, then replaces the file atomically, so the gateway never reloads half a file. */
-async function writeDocument (filePath: string, document: Document): Promise<void> {
-  const text = filePath.endsWith('.json') ? `${JSON.stringify(document.toJSON(), null, 2)}\n` : document.toString()
+async function writeValidated (filePath: string, text: string): Promise<void> {
   tenantsFromText(text, filePath, ANY_POLICY)
   const temp = `${filePath}.${randomBytes(4).toString('hex')}.tmp`
   await writeFile(temp, text)

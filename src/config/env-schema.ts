@@ -43,7 +43,7 @@ export const EnvSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Milliseconds(72000, 'How long an idle keep-alive connection stays open after an answer. Keep it above the idle timeout of the load balancer in front (nginx upstream keepalive: 60 s).'),
   CONNECTION_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 1, description: 'Longest silence on a connection while its request is handled (a generation sends nothing until it answers), after which the socket is destroyed. Default: UPSTREAM_DEADLINE_MS + 60000; must be larger than UPSTREAM_DEADLINE_MS.' })),
   PROMPT_MAX_LENGTH: Type.Integer({ minimum: 1, default: 32000, description: 'Longest prompt accepted, in characters.' }),
-  DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none.' }),
+  DEFAULT_MODEL: Type.String({ minLength: 1, default: 'gpt-image-1', description: 'Model used when a request names none (a tenant whose allowed models leave it out gets its first allowed model instead).' }),
   STORAGE_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local', description: 'Where images are stored: local (DATA_DIR) or s3 (any S3-compatible bucket).' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Root directory of the local storage driver.' }),
   STORAGE_FSYNC: Type.Boolean({ default: true, description: 'fsync each image file before it is renamed into place (durable across power loss).' }),

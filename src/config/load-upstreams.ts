@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { Value } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
 import { UpstreamsFileSchema } from '../schemas/upstreams-file.js'
+import { quotedValue, readablePath } from './file-path.js'
 import { ConfigError, type GatewayConfig } from './load-config.js'
 
 export interface UpstreamSettings {
@@ -38,14 +39,14 @@ export function loadUpstreamPlan (config: GatewayConfig, env: Record<string, str
   try {
     parsed = parseYaml(readFileSync(filePath, 'utf8'))
   } catch (error) {
-    throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: ${(error as Error).message}`)
+    throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: cannot be read as YAML/JSON: ${(error as Error).message}`)
   }
   const firstError = Value.Errors(UpstreamsFileSchema, parsed).First()
-  if (firstError !== undefined) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: ${firstError.path || '/'}: ${firstError.message}`)
+  if (firstError !== undefined) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: ${readablePath(firstError.path)}: ${firstError.message}${quotedValue(firstError.value)}`)
   const file = Value.Cast(UpstreamsFileSchema, parsed)
   const names = new Set<string>()
-  const upstreams = file.upstreams.map((entry): UpstreamSettings => {
-    if (names.has(entry.name)) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: upstream "${entry.name}" appears twice`)
+  const upstreams = file.upstreams.map((entry, index): UpstreamSettings => {
+    if (names.has(entry.name)) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: upstreams[${index}].name: upstream "${entry.name}" appears twice`)
     names.add(entry.name)
     const apiKey = entry.apiKeyEnv !== undefined ? env[entry.apiKeyEnv] : undefined
     if (entry.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '')) {
@@ -62,9 +63,9 @@ export function loadUpstreamPlan (config: GatewayConfig, env: Record<string, str
     }
   })
   const routes = new Map<string, RouteTarget[]>()
-  for (const route of file.routes) {
-    for (const target of route.targets) {
-      if (!names.has(target.upstream)) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: route "${route.model}" names unknown upstream "${target.upstream}"`)
+  for (const [routeIndex, route] of file.routes.entries()) {
+    for (const [targetIndex, target] of route.targets.entries()) {
+      if (!names.has(target.upstream)) throw new ConfigError(`Invalid UPSTREAMS_FILE ${filePath}: routes[${routeIndex}].targets[${targetIndex}].upstream: route "${route.model}" names unknown upstream "${target.upstream}"`)
     }
     routes.set(route.model, route.targets)
   }

@@ -8,6 +8,7 @@ import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 import type { Tenant } from '../tenants/tenant.js'
 import type { UpstreamRouter } from '../upstream/upstream-router.js'
+import { answerFromManifest } from './generation-answer.js'
 import { obtainImages } from './obtain-images.js'
 import { writeGeneration } from './write-generation.js'
 
@@ -78,22 +79,16 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
     imageBytes: collected.map((image) => image.bytes)
   })
 
+  // Base64 is encoded from the stored bytes, only when asked for: most callers want the link alone.
   const wantsBase64 = input.request.response_format === 'b64_json'
-  const response: GenerateResponse = {
-    id: generationId,
+  const response = answerFromManifest(manifest, {
     created: answer.created,
-    data: images.map((image, index) => ({
-      url: image.url,
-      // Encoded from the stored bytes, only when asked for: most callers want the link alone.
-      ...(wantsBase64 ? { b64_json: collected[index]?.bytes.toString('base64') } : {}),
-      ...(image.revisedPrompt !== undefined ? { revised_prompt: image.revisedPrompt } : {})
-    })),
     ...(answer.size !== undefined ? { size: answer.size } : {}),
     ...(answer.quality !== undefined ? { quality: answer.quality } : {}),
     ...(answer.outputFormat !== undefined ? { output_format: answer.outputFormat } : {}),
     ...(answer.background !== undefined ? { background: answer.background } : {}),
     ...(answer.usage !== undefined ? { usage: answer.usage } : {})
-  }
+  }, wantsBase64 ? collected.map((image) => image.bytes) : undefined)
   return { response, manifest, spooled }
 }
 

@@ -1,6 +1,6 @@
 // Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
 // tenant's own storage prefix, so another tenant's ids are simply not found.
-import { GatewayError, notFound } from '../errors/gateway-error.js'
+import { GatewayError, invalidRequest, notFound } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
@@ -39,7 +39,8 @@ export class GenerationRecords {
    * so are unreadable ones (the reader logs and counts them): one bad file never fails a page.
    */
   async list (tenant: Tenant, limit: number, after?: string): Promise<GenerationPage> {
-    if (after !== undefined && !GENERATION_ID.test(after)) return { manifests: [], hasMore: false }
+    // The route's schema already refuses such a cursor; this guards any other caller.
+    if (after !== undefined && !GENERATION_ID.test(after)) throw invalidRequest('after must be a generation id (the last_id of the previous page).', 'after')
     const folders = await this.#storage.listFolders(`${tenant.storagePrefix}/`, { limit, startAfter: after })
     const manifests = await Promise.all(folders.names
       .filter((name) => GENERATION_ID.test(name))

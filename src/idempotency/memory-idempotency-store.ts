@@ -1,7 +1,6 @@
 // In-process idempotency records, for one gateway process; expired records are swept.
 import { randomUUID } from 'node:crypto'
-import type { GenerateResponse } from '../schemas/generation.js'
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredAnswer } from './idempotency-store.js'
 
 interface Entry { record: IdempotencyRecord, expiresAt: number, owner?: string }
 
@@ -22,7 +21,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { claimed: true, owner }
   }
 
-  async complete (key: string, fingerprint: string, response: GenerateResponse, ttlMs: number): Promise<void> {
+  async complete (key: string, fingerprint: string, response: StoredAnswer, ttlMs: number): Promise<void> {
     this.#entries.set(key, { record: { state: 'done', fingerprint, response }, expiresAt: Date.now() + ttlMs })
   }
 

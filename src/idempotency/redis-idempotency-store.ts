@@ -3,9 +3,8 @@
 // replaces it as JSON with the record TTL.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { GenerateResponse } from '../schemas/generation.js'
 import { luaCommand, type LuaCommand } from '../shared-state/lua-command.js'
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredAnswer } from './idempotency-store.js'
 
 // Deletes the record only while it is still this owner's pending claim.
 const RELEASE_OWN_CLAIM = `
@@ -42,7 +41,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     throw new Error('idempotency claim kept racing with expiry')
   }
 
-  async complete (key: string, fingerprint: string, response: GenerateResponse, ttlMs: number): Promise<void> {
+  async complete (key: string, fingerprint: string, response: StoredAnswer, ttlMs: number): Promise<void> {
     const record: IdempotencyRecord = { state: 'done', fingerprint, response }
     await this.#redis.set(this.#prefix + key, JSON.stringify(record), 'PX', Math.ceil(ttlMs))
   }

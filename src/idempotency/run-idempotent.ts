@@ -1,12 +1,13 @@
 // Idempotency-Key semantics (as Stripe and OpenAI clients expect): the first request with a key
-// runs; a repeat with the same body gets the stored answer without running again; a concurrent
-// repeat waits for the first; the same key with a different body is a 409. Failed runs are
-// forgotten, so a retry after a failure runs again.
+// runs; a repeat with the same body gets the first answer again without running again (rebuilt by
+// the caller's `replay` from what was stored); a concurrent repeat waits for the first; the same
+// key with a different body is a 409. Failed runs are forgotten, so a retry after a failure runs
+// again.
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { GenerateResponse } from '../schemas/generation.js'
-import type { IdempotencyStore } from './idempotency-store.js'
+import type { IdempotencyStore, StoredAnswer } from './idempotency-store.js'
 
 export interface IdempotentCall {
   store: IdempotencyStore
@@ -16,8 +17,10 @@ export interface IdempotentCall {
   /** How long a claim holds, and how long a duplicate waits for it. */
   leaseMs: number
   pollMs?: number
-  /** What to keep of an answer for replays (e.g. links without inline bytes). */
-  toStored?: (response: GenerateResponse) => GenerateResponse
+  /** What to keep of an answer for replays. */
+  toStored: (response: GenerateResponse) => StoredAnswer
+  /** Rebuilds the answer from what was kept (and whatever it refers to, as it is now). */
+  replay: (stored: StoredAnswer) => Promise<GenerateResponse>
 }
 
 export interface IdempotentResult {
@@ -51,11 +54,11 @@ export async function runIdempotent (call: IdempotentCall, execute: () => Promis
         await call.store.release(call.key, claim.owner)
         throw error
       }
-      await call.store.complete(call.key, fingerprint, call.toStored?.(response) ?? response, call.ttlMs)
+      await call.store.complete(call.key, fingerprint, call.toStored(response), call.ttlMs)
       return { response, replayed: false }
     }
     if (claim.record.fingerprint !== fingerprint) throw conflict()
-    if (claim.record.state === 'done') return { response: claim.record.response, replayed: true }
+    if (claim.record.state === 'done') return { response: await call.replay(claim.record.response), replayed: true }
     if (Date.now() > waitUntil) {
       throw new GatewayError({ status: 409, type: 'invalid_request_error', code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still running; retry later.', headers: { 'retry-after': '5' } })
     }

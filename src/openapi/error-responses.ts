@@ -53,7 +53,7 @@ export const ERROR_RESPONSES = {
   },
   410: {
     name: 'Gone',
-    description: 'The generation an Idempotency-Key produced was deleted, so its b64_json answer cannot be replayed.',
+    description: 'The generation an Idempotency-Key produced was deleted, so its answer (url or b64_json) cannot be replayed.',
     headers: [],
     examples: { generation_deleted: { message: 'The generation this Idempotency-Key produced has been deleted.', type: 'not_found_error', code: 'generation_deleted' } }
   },

@@ -2,12 +2,12 @@
 // images.generate), answered with durable links. Policy and image quota are checked here, before
 // the provider is called; a failed generation gives its quota back.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { GatewayError, invalidRequest } from '../errors/gateway-error.js'
-import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
+import { invalidRequest } from '../errors/gateway-error.js'
+import type { IdempotencyStore, StoredAnswer } from '../idempotency/idempotency-store.js'
 import { runIdempotent } from '../idempotency/run-idempotent.js'
-import { IMAGE_ROUTE_PREFIX } from '../storage/links.js'
 import type { Tenant } from '../tenants/tenant.js'
 import { generateImages, type GenerationDeps } from '../generation/generate-images.js'
+import { replayGeneration, type ReplayDeps } from '../generation/replay-generation.js'
 import type { ImageAdmission } from '../limits/image-admission.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { Value } from '@sinclair/typebox/value'
@@ -24,8 +24,8 @@ export interface GenerateRouteOptions {
   admission: ImageAdmission
   promptMaxLength: number
   idempotency: { store: IdempotencyStore, ttlMs: number, leaseMs: number }
-  /** Re-reads a stored generation's image bytes, to replay a b64_json answer. */
-  readImage: (key: string) => Promise<Buffer | undefined>
+  /** Re-reads a stored generation, to answer a request replayed by its Idempotency-Key. */
+  replay: ReplayDeps
   metrics: GatewayMetrics
 }
 
@@ -65,36 +65,27 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
         body: request.body,
         ttlMs: options.idempotency.ttlMs,
         leaseMs: options.idempotency.leaseMs,
-        toStored: withoutBase64
+        toStored: withoutImages,
+        replay: async (stored) => await replayGeneration(options.replay, tenant, stored, request.body.response_format === 'b64_json')
       }, async () => await generate(request, tenant))
-      if (!replayed) return response
-      reply.header('idempotent-replayed', 'true')
-      return request.body.response_format === 'b64_json' ? await withBase64(response) : response
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return response
     })
   }
 
-  // Stored answers keep links, not megabytes of base64: the bytes are re-read from storage.
-  function withoutBase64 (response: GenerateResponse): GenerateResponse {
-    return { ...response, data: response.data.map(({ b64_json: _dropped, ...image }) => image) }
-  }
-
-  async function withBase64 (response: GenerateResponse): Promise<GenerateResponse> {
-    const data = await Promise.all(response.data.map(async (image) => {
-      const key = image.url.split(IMAGE_ROUTE_PREFIX)[1] ?? ''
-      const bytes = await options.readImage(key)
-      if (bytes === undefined) throw new GatewayError({ status: 410, type: 'not_found_error', code: 'generation_deleted', message: 'The generation this Idempotency-Key produced has been deleted.' })
-      return { ...image, b64_json: bytes.toString('base64') }
-    }))
-    return { ...response, data }
+  // The record keeps the generation id, not links or megabytes of base64: a replay re-reads the
+  // manifest, so it notices a deleted generation and never has to take a link apart.
+  function withoutImages ({ data: _images, ...stored }: GenerateResponse): StoredAnswer {
+    return stored
   }
 
   async function generate (request: FastifyRequest<{ Body: GenerateRequest }>, tenant: Tenant): Promise<GenerateResponse> {
     const allowed = applyPolicy(tenant, {
-      model: request.body.model ?? options.deps.defaultModel,
+      model: request.body.model,
       n: request.body.n ?? 1,
       size: request.body.size,
       quality: request.body.quality
-    })
+    }, options.deps.defaultModel)
     const admission = await options.admission.admit(tenant, allowed.n)
     let result
     try {

@@ -1,5 +1,6 @@
 // Shapes of the generation records API (GET/DELETE /v1/generations).
 import { Type } from '@sinclair/typebox'
+import { GENERATION_ID } from '../storage/object-keys.js'
 import { refTo } from './common.js'
 import { Manifest } from './generation.js'
 
@@ -9,7 +10,9 @@ export const GenerationIdParams = Type.Object({
 
 export const ListGenerationsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  after: Type.Optional(Type.String({ maxLength: 64, description: 'Cursor: the last id of the previous page.' }))
+  // A cursor that is not a generation id is a 400 naming `after`: an empty page would tell the
+  // client it had seen everything.
+  after: Type.Optional(Type.String({ pattern: GENERATION_ID.source, description: 'the last_id of the previous page (a generation id: gen_ and 36 lowercase hex digits)' }))
 }, { additionalProperties: false })
 
 export const GenerationList = Type.Object({

@@ -1,13 +1,15 @@
 // A tenant may be limited to some models, sizes, qualities and a largest n. A request outside its
 // policy is a 403 that names the field and lists what is allowed. A request that leaves out a
 // restricted size or quality gets the first allowed value, sent to the provider explicitly, rather
-// than the provider's default, which the policy may not allow.
+// than the provider's default, which the policy may not allow. A request without a model gets
+// DEFAULT_MODEL when the tenant may use it, else the tenant's first allowed model.
 import { GatewayError } from '../errors/gateway-error.js'
 import type { Quality } from '../schemas/generation.js'
 import type { Tenant } from './tenant.js'
 
 export interface PolicySubject {
-  model: string
+  /** Unset: the request named none. */
+  model?: string
   n: number
   size?: string
   quality?: Quality
@@ -23,10 +25,14 @@ function forbidden (tenant: Tenant, param: string, value: string | number, allow
   })
 }
 
-export function applyPolicy (tenant: Tenant, subject: PolicySubject): PolicySubject {
+/** What a request may run as: every field the provider gets from the policy is filled in. */
+export type AllowedSubject = PolicySubject & { model: string }
+
+export function applyPolicy (tenant: Tenant, subject: PolicySubject, defaultModel: string): AllowedSubject {
   const { policy } = tenant
-  if (policy.models !== undefined && !policy.models.includes(subject.model)) {
-    throw forbidden(tenant, 'model', subject.model, policy.models.join(', '))
+  const model = subject.model ?? defaultModelFor(policy.models, defaultModel)
+  if (policy.models !== undefined && !policy.models.includes(model)) {
+    throw forbidden(tenant, 'model', model, policy.models.join(', '))
   }
   if (subject.n > policy.maxN) {
     throw forbidden(tenant, 'n', subject.n, `1 to ${policy.maxN}`)
@@ -39,5 +45,10 @@ export function applyPolicy (tenant: Tenant, subject: PolicySubject): PolicySubj
   if (policy.qualities !== undefined && quality !== undefined && !policy.qualities.includes(quality)) {
     throw forbidden(tenant, 'quality', quality, policy.qualities.join(', '))
   }
-  return { ...subject, ...(size !== undefined ? { size } : {}), ...(quality !== undefined ? { quality } : {}) }
+  return { ...subject, model, ...(size !== undefined ? { size } : {}), ...(quality !== undefined ? { quality } : {}) }
+}
+
+function defaultModelFor (allowed: string[] | undefined, defaultModel: string): string {
+  if (allowed === undefined || allowed.includes(defaultModel)) return defaultModel
+  return allowed[0] ?? defaultModel
 }

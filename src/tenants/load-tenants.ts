@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { Value } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
 import { durationMs } from '../config/duration.js'
+import { quotedValue, readablePath } from '../config/file-path.js'
 import { TenantsFileSchema, type TenantEntry, type TenantsFile } from '../schemas/tenants-file.js'
 import { hashKey, KeyDirectory, type KeyEntry } from './key-directory.js'
 import type { Tenant, TenantPolicy } from './tenant.js'
@@ -25,7 +26,7 @@ export async function loadTenantsFile (filePath: string, defaults: TenantPolicy)
   try {
     text = await readFile(filePath, 'utf8')
   } catch (error) {
-    throw new TenantsFileError(`cannot read ${filePath}: ${(error as Error).message}`)
+    throw new TenantsFileError(`${filePath}: cannot be read: ${(error as Error).message}`)
   }
   return tenantsFromText(text, filePath, defaults)
 }
@@ -35,11 +36,11 @@ export function tenantsFromText (text: string, filePath: string, defaults: Tenan
   try {
     parsed = parseYaml(text) // YAML is a superset of JSON: one parser reads both
   } catch (error) {
-    throw new TenantsFileError(`${filePath} is not valid YAML/JSON: ${(error as Error).message}`)
+    throw new TenantsFileError(`${filePath}: not valid YAML/JSON: ${(error as Error).message}`)
   }
   const firstError = Value.Errors(TenantsFileSchema, parsed).First()
   if (firstError !== undefined) {
-    throw new TenantsFileError(`${filePath}: ${firstError.path || '/'}: ${firstError.message}`)
+    throw new TenantsFileError(`${filePath}: ${readablePath(firstError.path)}: ${firstError.message}${quotedValue(firstError.value)}`)
   }
   return buildDirectory(parsed as TenantsFile, filePath, defaults)
 }
@@ -49,21 +50,22 @@ function buildDirectory (file: TenantsFile, filePath: string, defaults: TenantPo
   const tenants: Tenant[] = []
   const seenIds = new Set<string>()
   const seenPrefixes = new Set<string>()
-  for (const entry of file.tenants) {
-    const tenant = toTenant(entry, defaults, filePath)
-    if (seenIds.has(tenant.id)) throw new TenantsFileError(`${filePath}: tenant id "${tenant.id}" appears twice`)
+  for (const [index, entry] of file.tenants.entries()) {
+    const at = `${filePath}: tenants[${index}]`
+    const tenant = toTenant(entry, defaults, at)
+    if (seenIds.has(tenant.id)) throw new TenantsFileError(`${at}.id: tenant id "${tenant.id}" appears twice`)
     // Two tenants sharing a prefix would see each other's generations.
-    if (seenPrefixes.has(tenant.storagePrefix)) throw new TenantsFileError(`${filePath}: storage prefix "${tenant.storagePrefix}" is used by two tenants`)
+    if (seenPrefixes.has(tenant.storagePrefix)) throw new TenantsFileError(`${at}: storage prefix "${tenant.storagePrefix}" is used by two tenants`)
     seenIds.add(tenant.id)
     seenPrefixes.add(tenant.storagePrefix)
     tenants.push(tenant)
-    for (const key of entry.keys) {
+    for (const [keyIndex, key] of entry.keys.entries()) {
       if (entries.some((existing) => existing.sha256 === key.sha256)) {
-        throw new TenantsFileError(`${filePath}: key digest ${key.sha256.slice(0, 12)}… is listed twice`)
+        throw new TenantsFileError(`${at}.keys[${keyIndex}].sha256: key digest ${key.sha256.slice(0, 12)}… is listed twice`)
       }
       const expiresAt = key.expiresAt === undefined ? undefined : new Date(key.expiresAt)
       if (expiresAt !== undefined && Number.isNaN(expiresAt.getTime())) {
-        throw new TenantsFileError(`${filePath}: tenant "${tenant.id}": expiresAt ${JSON.stringify(key.expiresAt)} is not a date`)
+        throw new TenantsFileError(`${at}.keys[${keyIndex}].expiresAt: ${JSON.stringify(key.expiresAt)} is not a date`)
       }
       entries.push({ sha256: key.sha256, tenant, label: key.label, expiresAt })
     }
@@ -71,14 +73,15 @@ function buildDirectory (file: TenantsFile, filePath: string, defaults: TenantPo
   return new KeyDirectory(entries, tenants)
 }
 
-function toTenant (entry: TenantEntry, defaults: TenantPolicy, filePath: string): Tenant {
+/** `at` names the entry in error messages (file and path). */
+function toTenant (entry: TenantEntry, defaults: TenantPolicy, at: string): Tenant {
   const own = entry.policy ?? {}
   let timeWindowMs = defaults.rateLimit.timeWindowMs
   if (own.rateLimit !== undefined) {
     try {
       timeWindowMs = durationMs(own.rateLimit.timeWindow)
     } catch {
-      throw new TenantsFileError(`${filePath}: tenant "${entry.id}": rateLimit.timeWindow is not a duration`)
+      throw new TenantsFileError(`${at}.policy.rateLimit.timeWindow: ${JSON.stringify(own.rateLimit.timeWindow)} is not a duration`)
     }
   }
   const policy: TenantPolicy = {

@@ -20,7 +20,7 @@ if (redisAvailable(t)) {
     const redis = await testRedis(t)
     const store = openStore(t, redis.url, redis.prefix)
     await store.claim('acme:key-1', 'fp', 60_000)
-    await store.complete('acme:key-1', 'fp', { id: 'gen_1', created: 1, data: [] }, 3_600_000)
+    await store.complete('acme:key-1', 'fp', { id: 'gen_1', created: 1 }, 3_600_000)
     t.same(await redis.keys(), [`${redis.prefix}acme:key-1`])
     const ttl = await redis.client.pttl(`${redis.prefix}acme:key-1`)
     t.ok(ttl > 3_500_000 && ttl <= 3_600_000)
