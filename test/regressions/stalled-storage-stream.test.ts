@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { startTestGateway } from '../helpers/gateway.js'
 import { newGenerationId } from '../../src/storage/object-keys.js'
+import type { Manifest } from '../../src/schemas/generation.js'
 
 const NO_ANSWER_MS = 20_000
 
@@ -42,9 +43,16 @@ t.test('a download whose storage body stalls is cut off instead of hanging', asy
   const generationId = newGenerationId()
   const imageKey = `default/${generationId}/0.png`
   const imageBytes = 5000
-  const manifest = {
+  // A complete manifest: the gateway checks stored manifests against the Manifest schema.
+  const manifest: Manifest = {
     id: generationId,
-    images: [{ key: imageKey, bytes: imageBytes, sha256: createHash('sha256').update('stall').digest('hex'), contentType: 'image/png', width: 1, height: 1 }]
+    tenantId: 'default',
+    created: Math.floor(Date.now() / 1000),
+    storedAt: new Date().toISOString(),
+    model: 'gpt-image-1',
+    request: { prompt: 'stall' },
+    upstream: { name: 'default', model: 'gpt-image-1', latencyMs: 1 },
+    images: [{ index: 0, key: imageKey, url: `/images/${imageKey}`, bytes: imageBytes, sha256: createHash('sha256').update('stall').digest('hex'), contentType: 'image/png', width: 1, height: 1 }]
   }
   const endpoint = await startStallingBucket(t, `default/${generationId}/manifest.json`, imageKey, imageBytes, JSON.stringify(manifest))
   process.env.AWS_ACCESS_KEY_ID = 'TEST'
