@@ -33,6 +33,7 @@ import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Spool } from './storage/spool.js'
 import { SpoolFallbackStorage } from './storage/spool-fallback.js'
+import { storedImageBytes } from './storage/stored-image-bytes.js'
 import type { Storage } from './storage/storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
@@ -141,7 +142,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
       idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
-      replay: { manifests, readImage: async (key) => await readable.getBytes(key) },
+      replay: { manifests, readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes) },
       metrics,
       deps: {
         router: services.router,

@@ -48,6 +48,11 @@ export function notFound (message = 'Not found.'): GatewayError {
   return new GatewayError({ status: 404, type: 'not_found_error', code: 'not_found', message })
 }
 
+/** A generation whose stored manifest fails its schema: it exists, but nothing of it is served. */
+export function generationUnreadable (): GatewayError {
+  return new GatewayError({ status: 404, type: 'not_found_error', code: 'generation_unreadable', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' })
+}
+
 export function unauthorized (message: string, code = 'invalid_api_key'): GatewayError {
   return new GatewayError({ status: 401, type: 'authentication_error', code, message })
 }

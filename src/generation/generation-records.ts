@@ -1,6 +1,6 @@
 // Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
 // tenant's own storage prefix, so another tenant's ids are simply not found.
-import { GatewayError, invalidRequest, notFound } from '../errors/gateway-error.js'
+import { generationUnreadable, invalidRequest, notFound } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
@@ -29,7 +29,7 @@ export class GenerationRecords {
   async get (tenant: Tenant, generationId: string): Promise<Manifest> {
     if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
-    if (found.state === 'unreadable') throw unreadable()
+    if (found.state === 'unreadable') throw generationUnreadable()
     if (found.state === 'missing') throw notFound('No such generation.')
     return found.manifest
   }
@@ -66,6 +66,3 @@ export class GenerationRecords {
 
 // 404, like a missing generation (its images are not served either), with its own code so an
 // operator can tell data damage from a wrong id.
-function unreadable (): GatewayError {
-  return new GatewayError({ status: 404, type: 'not_found_error', code: 'generation_unreadable', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' })
-}

@@ -52,10 +52,14 @@ export class ManifestReader {
     return found.state === 'found' ? found.manifest : undefined
   }
 
-  async lookup (storagePrefix: string, generationId: string): Promise<ManifestLookup> {
+  /**
+   * `fresh` reads storage whatever the cache holds (e.g. a replay, which must notice a deletion made
+   * on another replica a moment ago), without evicting the entry or affecting reads in flight.
+   */
+  async lookup (storagePrefix: string, generationId: string, options: { fresh?: boolean } = {}): Promise<ManifestLookup> {
     const key = manifestKey(storagePrefix, generationId)
     const cached = this.#cache.get(key)
-    if (cached !== undefined && this.#now() - cached.readAt < this.#ttlMs) return { state: 'found', manifest: cached.manifest }
+    if (options.fresh !== true && cached !== undefined && this.#now() - cached.readAt < this.#ttlMs) return { state: 'found', manifest: cached.manifest }
     this.#cache.delete(key)
     const forgetsBefore = this.#forgets
     const readAt = this.#now()

@@ -49,7 +49,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
         body,
         response: {
           200: answer(refTo(GenerateResponse), 'The stored images, with durable links.', [...RATE_LIMIT_HEADERS, 'idempotent-replayed']),
-          ...errorAnswers(400, 401, 403, 409, 410, 413, 415, 429, 500, 502, 503, 504)
+          ...errorAnswers(400, 401, 403, 404, 409, 410, 413, 415, 429, 500, 502, 503, 504)
         }
       }
     }, async (request, reply) => {
