@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { GatewayError, notFound, storageUnavailable } from '../errors/gateway-error.js'
-import { StorageError } from '../storage/storage.js'
+import { StorageError, TornObjectError } from '../storage/storage.js'
 import type { FieldError } from '../validation/typebox-validator.js'
 import { OutageLog } from './outage-log.js'
 
@@ -75,7 +75,10 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
   const outages = new OutageLog()
   app.setErrorHandler((error: FastifyError | GatewayError, request: FastifyRequest, reply: FastifyReply) => {
     const gatewayError = toGatewayError(error)
-    if (outages.isExpected(gatewayError)) {
+    if (gatewayError.cause instanceof TornObjectError) {
+      // Data damage, not an outage: every occurrence is logged with the object it concerns.
+      request.log.error({ code: gatewayError.code, reason: gatewayError.cause.message }, 'stored object is torn (shorter than its manifest); not served')
+    } else if (outages.isExpected(gatewayError)) {
       outages.refused(request.log, gatewayError)
     } else if (gatewayError.status >= 500) {
       request.log.error({ err: error, code: gatewayError.code }, 'request failed')

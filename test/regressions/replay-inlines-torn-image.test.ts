@@ -63,3 +63,20 @@ for (const responseFormat of ['url', 'b64_json'] as const) {
     t.equal(env.simulator.stats.generationRequests, 1, 'not generated again')
   })
 }
+
+// Regression: a torn object answered 503 storage_unavailable and was logged as an expected outage:
+// at most one warn line per 10 s, without the object's key. It is data damage: every occurrence
+// is logged at error with the key.
+t.test('every torn read is logged at error with its key, not folded into the outage line', async (t) => {
+  const env = await startTestGateway(t)
+  const answer = await (await env.post('/generate', { prompt: 'torn log' })).json() as Answer
+  const url = answer.data[0]?.url as string
+  const file = storedPath(env.dataDir, url)
+  await truncate(file, 10)
+  for (let attempt = 0; attempt < 2; attempt++) t.equal((await fetch(url)).status, 503)
+  const key = new URL(url).pathname.replace(/^\/images\//, '')
+  const tornLines = env.logLines.map((line) => JSON.parse(line) as { level: number, msg: string, reason?: string })
+    .filter((line) => line.msg.includes('torn'))
+  t.equal(tornLines.length, 2, 'one line per torn read')
+  t.ok(tornLines.every((line) => line.level === 50 && line.reason?.includes(key) === true), 'at error, naming the object')
+})
