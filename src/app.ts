@@ -141,7 +141,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
-      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.deadlineMs + 60_000 },
+      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.generationBudgetMs + 60_000 },
       replay: { manifests, readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes) },
       metrics,
       deps: {

@@ -53,10 +53,21 @@ function checkCombinations (env: Env): void {
     throw new ConfigError(`Invalid environment variable REQUEST_TIMEOUT_MS=${env.REQUEST_TIMEOUT_MS}: must be at least HEADERS_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS}); it counts the headers too`)
   }
   // The socket is silent while a generation runs; a shorter idle timeout would cut the answer off.
-  if (env.CONNECTION_TIMEOUT_MS !== undefined && env.CONNECTION_TIMEOUT_MS <= env.UPSTREAM_DEADLINE_MS) {
-    throw new ConfigError(`Invalid environment variable CONNECTION_TIMEOUT_MS=${env.CONNECTION_TIMEOUT_MS}: must be larger than UPSTREAM_DEADLINE_MS (${env.UPSTREAM_DEADLINE_MS}), or a generation's silent connection is destroyed before it answers`)
+  const budgetMs = generationBudgetMs(env)
+  if (env.CONNECTION_TIMEOUT_MS !== undefined && env.CONNECTION_TIMEOUT_MS <= budgetMs) {
+    throw new ConfigError(`Invalid environment variable CONNECTION_TIMEOUT_MS=${env.CONNECTION_TIMEOUT_MS}: must be larger than UPSTREAM_DEADLINE_MS + 3 × STORAGE_OP_TIMEOUT_MS (${budgetMs}), the longest a generation can take, or its silent connection is destroyed before it answers`)
   }
   parseTrustProxy(env.TRUST_PROXY)
+}
+
+/**
+ * The longest one generation can take before it answers: the provider (UPSTREAM_DEADLINE_MS), then
+ * storage — the image writes, the manifest write and, when they fail, the clean-up before the
+ * spool — each bounded by STORAGE_OP_TIMEOUT_MS. Connection timeouts and idempotency leases must
+ * outlast it, or a slow but successful generation is cut off or run a second time.
+ */
+function generationBudgetMs (env: Env): number {
+  return env.UPSTREAM_DEADLINE_MS + 3 * env.STORAGE_OP_TIMEOUT_MS
 }
 
 function splitList (value: string): string[] {
@@ -93,7 +104,7 @@ function toGatewayConfig (env: Env) {
       headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
-      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS ?? env.UPSTREAM_DEADLINE_MS + 60_000
+      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS ?? generationBudgetMs(env) + 60_000
     },
     promptMaxLength: env.PROMPT_MAX_LENGTH,
     defaultModel: env.DEFAULT_MODEL,
@@ -137,6 +148,7 @@ function toGatewayConfig (env: Env) {
     upstreamsFile: env.UPSTREAMS_FILE,
     resilience: {
       deadlineMs: env.UPSTREAM_DEADLINE_MS,
+      generationBudgetMs: generationBudgetMs(env),
       breakerFailures: env.BREAKER_FAILURES,
       breakerCooldownMs: env.BREAKER_COOLDOWN_MS
     },
