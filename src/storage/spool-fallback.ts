@@ -3,6 +3,7 @@
 // looked up in the spool before the caller hears "missing" or "unavailable". Deletes and key
 // listings cover both, so deleting a spooled generation also stops the flusher from resurrecting
 // it; writes and folder listings are durable storage's alone.
+import { GuardedStorage } from './guarded-storage.js'
 import type { Spool } from './spool.js'
 import { StorageError, TornObjectError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
@@ -10,11 +11,13 @@ export class SpoolFallbackStorage implements Storage {
   readonly driver: string
   readonly presignedGetUrl?: (key: string, expiresInSeconds: number) => Promise<string>
   readonly #durable: Storage
-  readonly #spool: Spool
+  // The spool's files, failing as StorageError like durable storage does (a raw fs error from the
+  // spool would otherwise be a 500 where storage trouble is a 503).
+  readonly #spooled: Storage
 
   constructor (durable: Storage, spool: Spool) {
     this.#durable = durable
-    this.#spool = spool
+    this.#spooled = new GuardedStorage(spool.files)
     this.driver = durable.driver
     const presign = durable.presignedGetUrl
     if (presign !== undefined) this.presignedGetUrl = async (key, expiresInSeconds) => await presign.call(durable, key, expiresInSeconds)
@@ -42,7 +45,7 @@ export class SpoolFallbackStorage implements Storage {
   }
 
   async delete (keys: string[]): Promise<void> {
-    await this.#spool.files.delete(keys)
+    await this.#spooled.delete(keys)
     await this.#durable.delete(keys)
   }
 
@@ -51,7 +54,7 @@ export class SpoolFallbackStorage implements Storage {
   }
 
   async list (prefix: string): Promise<string[]> {
-    return [...new Set([...await this.#spool.files.list(prefix), ...await this.#durable.list(prefix)])].sort()
+    return [...new Set([...await this.#spooled.list(prefix), ...await this.#durable.list(prefix)])].sort()
   }
 
   async listFolders (prefix: string, page: FolderPage): Promise<FolderListing> {
@@ -77,7 +80,7 @@ export class SpoolFallbackStorage implements Storage {
     }
     let spooled: T | undefined
     try {
-      spooled = await read(this.#spool.files)
+      spooled = await read(this.#spooled)
     } catch (spoolError) {
       // A torn spool copy is no better than a torn durable one: the durable failure is the news.
       if (durableError === undefined || !(spoolError instanceof StorageError)) throw spoolError
