@@ -155,11 +155,12 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
           await closing
         } finally {
           clearInterval(idleSweeper)
+          // Whatever the app's close did, nothing the gateway started is left running.
+          await flusher.stop()
+          await sharedState.close()
+          await simulator?.close()
+          await storage.close()
         }
-        await flusher.stop()
-        await sharedState.close()
-        await simulator?.close()
-        await storage.close()
       }
     }
   } catch (error) {
