@@ -1,26 +1,15 @@
 // The keys CLI's create command, run as a child process against a temporary tenants file: every
 // case and refusal, and the keys it makes work at a real gateway (list, revoke: keys-list-revoke.test.ts).
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
-import { parse as parseYaml } from 'yaml'
 import { hashKey } from '../../src/tenants/key-directory.js'
 import { startTestGateway } from '../helpers/gateway.js'
-import { HAND_WRITTEN, printedKey, runKeysCli } from '../helpers/keys-cli.js'
+import { HAND_WRITTEN, printedKey, readTenantsFile as read, runKeysCli, tenantsFile } from '../helpers/keys-cli.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
-
-interface File { tenants: Array<{ id: string, keys: Array<{ sha256: string, label?: string, expiresAt?: string, createdAt?: string }>, policy?: unknown }> }
 
 // Each case starts the CLI as its own process (about a second of CPU on tsx): room for a loaded machine.
 t.setTimeout(600_000)
-
-async function tenantsFile (t: Parameters<typeof makeDataDir>[0], text = HAND_WRITTEN, name = 'tenants.yaml'): Promise<string> {
-  const file = path.join(await makeDataDir(t), name)
-  await writeFile(file, text)
-  return file
-}
-
-const read = async (file: string) => parseYaml(await readFile(file, 'utf8')) as File
 
 t.test('create adds a key to an existing tenant; the printed key authenticates at a gateway reading the file', async (t) => {
   const file = await tenantsFile(t)

@@ -1,25 +1,12 @@
 // The keys CLI's list and revoke commands, its JSON files and how it ships, run as a child process
 // against a temporary tenants file (create: keys-create.test.ts).
-import { readFile, writeFile } from 'node:fs/promises'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { parse as parseYaml } from 'yaml'
 import { hashKey } from '../../src/tenants/key-directory.js'
-import { HAND_WRITTEN, printedKey, runKeysCli } from '../helpers/keys-cli.js'
-import { makeDataDir } from '../helpers/temp-dir.js'
-
-interface File { tenants: Array<{ id: string, keys: Array<{ sha256: string, label?: string, expiresAt?: string, createdAt?: string }>, policy?: unknown }> }
+import { HAND_WRITTEN, printedKey, readTenantsFile as read, runKeysCli, tenantsFile, type TenantsFileContent } from '../helpers/keys-cli.js'
 
 // Each case starts the CLI as its own process (about a second of CPU on tsx): room for a loaded machine.
 t.setTimeout(600_000)
-
-async function tenantsFile (t: Parameters<typeof makeDataDir>[0], text = HAND_WRITTEN, name = 'tenants.yaml'): Promise<string> {
-  const file = path.join(await makeDataDir(t), name)
-  await writeFile(file, text)
-  return file
-}
-
-const read = async (file: string) => parseYaml(await readFile(file, 'utf8')) as File
 
 t.test('list shows every key with its label, digest prefix, expiry and state; --tenant narrows it', async (t) => {
   const file = await tenantsFile(t, HAND_WRITTEN.replace('        label: example\n', '        label: example\n      - sha256: ff2f8dc458fb56696607275541cb003de9b8aea58431cc4953c0af833ab803a1\n        label: old\n        expiresAt: 2025-01-01T00:00:00Z\n'))
@@ -70,7 +57,7 @@ t.test('a JSON tenants file stays JSON', async (t) => {
   const file = await tenantsFile(t, JSON.stringify({ tenants: [{ id: 'acme', keys: [] }] }, null, 2), 'tenants.json')
   const result = await runKeysCli(['create', '--tenant', 'acme', '--label', 'json', '--file', file])
   t.equal(result.code, 0, result.stderr)
-  const data = JSON.parse(await readFile(file, 'utf8')) as File
+  const data = JSON.parse(await readFile(file, 'utf8')) as TenantsFileContent
   t.equal(data.tenants[0]?.keys[0]?.label, 'json')
 })
 

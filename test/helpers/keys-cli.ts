@@ -1,5 +1,9 @@
 // Runs the keys CLI as a real child process (src/cli/keys.ts through tsx), as `npm run keys` does.
 import { execFile } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { makeDataDir } from './temp-dir.js'
 
 export interface CliResult { code: number, stdout: string, stderr: string }
 
@@ -34,3 +38,15 @@ tenants:
     keys: []
     policy: {maxN: 1}
 `
+
+/** What the tests read back of a tenants file. */
+export interface TenantsFileContent { tenants: Array<{ id: string, keys: Array<{ sha256: string, label?: string, expiresAt?: string, createdAt?: string }>, policy?: unknown }> }
+
+/** A tenants file in a fresh temporary folder, holding `text`. */
+export async function tenantsFile (t: Parameters<typeof makeDataDir>[0], text = HAND_WRITTEN, name = 'tenants.yaml'): Promise<string> {
+  const file = path.join(await makeDataDir(t), name)
+  await writeFile(file, text)
+  return file
+}
+
+export const readTenantsFile = async (file: string) => parseYaml(await readFile(file, 'utf8')) as TenantsFileContent

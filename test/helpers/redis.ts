@@ -31,20 +31,23 @@ export async function testRedis (t: Teardown): Promise<TestRedis> {
   const url = REDIS_URL as string
   const prefix = `igw-test:${randomBytes(6).toString('hex')}:`
   const client = new Redis(url, { maxRetriesPerRequest: 1 })
-  const keys = async () => {
-    const found: string[] = []
-    let cursor = '0'
-    do {
-      const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-      cursor = next
-      found.push(...batch)
-    } while (cursor !== '0')
-    return found
-  }
+  const keys = async () => await keysUnder(client, prefix)
   t.teardown(async () => {
     const left = await keys()
     if (left.length > 0) await client.del(...left)
     client.disconnect()
   })
   return { url, prefix, client, keys }
+}
+
+/** Every key under a prefix (SCAN, never KEYS: other users of the same Redis are not blocked). */
+export async function keysUnder (client: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = []
+  let cursor = '0'
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+    cursor = next
+    found.push(...batch)
+  } while (cursor !== '0')
+  return found
 }

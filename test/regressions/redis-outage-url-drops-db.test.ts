@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import t from 'tap'
 import { startTestGateway } from '../helpers/gateway.js'
-import { REDIS_URL } from '../helpers/redis.js'
+import { keysUnder, REDIS_URL } from '../helpers/redis.js'
 import { redisTarget, redisUrlVia } from '../helpers/redis-via-proxy.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
@@ -17,17 +17,6 @@ t.test('the proxied Redis URL keeps protocol, credentials, DB number and options
   t.same(redisTarget('rediss://u:p@redis.example.com/3'), { host: 'redis.example.com', port: 6379 })
   t.same(redisTarget('redis://10.0.0.5:6380/7'), { host: '10.0.0.5', port: 6380 })
 })
-
-async function keysUnder (client: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = []
-  let cursor = '0'
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    cursor = next
-    found.push(...batch)
-  } while (cursor !== '0')
-  return found
-}
 
 const withDb = (url: string, db: number) => Object.assign(new URL(url), { pathname: `/${db}` }).toString()
 
