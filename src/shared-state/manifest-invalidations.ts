@@ -5,6 +5,9 @@ import type { Redis } from 'ioredis'
 import type { ConnectionLogger } from './redis-client.js'
 import type { RedisFailureGuard } from './redis-failure-guard.js'
 
+// How long close waits for the subscriber's socket to be gone.
+const CLOSE_WAIT_MS = 2000
+
 export type ManifestForgetter = (manifestKey: string) => void
 
 export interface ManifestInvalidations {
@@ -63,7 +66,17 @@ export class RedisManifestInvalidations implements ManifestInvalidations {
     this.#local.subscribe(forget)
   }
 
+  /** Resolves once the subscriber's socket is gone (bounded: a dead peer cannot hold shutdown). */
   async close (): Promise<void> {
-    this.#subscriber.disconnect()
+    if (this.#subscriber.status === 'end') return
+    const subscriber = this.#subscriber
+    await new Promise<void>((resolve) => {
+      const bound = setTimeout(resolve, CLOSE_WAIT_MS)
+      subscriber.once('end', () => {
+        clearTimeout(bound)
+        resolve()
+      })
+      subscriber.disconnect()
+    })
   }
 }
