@@ -1,7 +1,9 @@
-// A TCP proxy in front of the real Redis that can freeze (accept and read, answer nothing: a hung
-// Redis) and, while frozen, records the name of every command it receives, so a test can count how
-// many commands a request sent to a Redis that never answered.
-import net from 'node:net'
+// The TCP proxy (tcp-proxy.ts) in front of the real Redis, frozen (accept and read, answer nothing:
+// a hung Redis) on demand; while frozen it records the name of every command it receives, so a test
+// can count how many commands a request sent to a Redis that never answered.
+import type net from 'node:net'
+import { redisTarget, redisUrlVia } from './redis-via-proxy.js'
+import { startTcpProxy } from './tcp-proxy.js'
 import type { Teardown } from './temp-dir.js'
 
 export interface FreezingRedisProxy {
@@ -38,57 +40,21 @@ function takeCommands (buffer: Buffer): { names: string[], rest: Buffer } {
 }
 
 export async function startFreezingRedisProxy (t: Teardown, redisUrl: string): Promise<FreezingRedisProxy> {
-  const target = new URL(redisUrl)
-  const sockets = new Set<net.Socket>()
   const frozenCommands: string[] = []
-  let frozen = false
-  const record = (client: net.Socket) => {
-    let pending: Buffer = Buffer.alloc(0)
-    client.on('data', (chunk: Buffer) => {
-      const { names, rest } = takeCommands(Buffer.concat([pending, chunk]))
+  const pending = new WeakMap<net.Socket, Buffer>()
+  const proxy = await startTcpProxy(t, redisTarget(redisUrl), {
+    onPausedData: (client, chunk) => {
+      const { names, rest } = takeCommands(Buffer.concat([pending.get(client) ?? Buffer.alloc(0), chunk]))
       frozenCommands.push(...names)
-      pending = rest
-    })
-    client.resume() // unpiping paused it
-  }
-  const track = (socket: net.Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-    socket.on('error', () => socket.destroy())
-  }
-  const server = net.createServer((client) => {
-    track(client)
-    if (frozen) {
-      record(client)
-      return
+      pending.set(client, rest)
     }
-    const upstream = net.connect(Number(target.port || 6379), target.hostname)
-    track(upstream)
-    client.pipe(upstream)
-    upstream.pipe(client)
-    client.on('close', () => upstream.destroy())
-    upstream.on('close', () => client.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(async () => {
-    for (const socket of sockets) socket.destroy()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
   })
   return {
-    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    // REDIS_URL's DB, credentials and TLS are kept: only host and port point at the proxy.
+    url: redisUrlVia(redisUrl, proxy.port),
     frozenCommands,
-    freeze: () => {
-      frozen = true
-      for (const socket of sockets) {
-        socket.unpipe()
-        socket.removeAllListeners('data')
-        // Only client sockets carry commands; what Redis already sent back is dropped.
-        if (socket.remotePort !== Number(target.port || 6379)) record(socket)
-      }
-    },
-    thaw: () => {
-      frozen = false
-      for (const socket of sockets) socket.destroy()
-    }
+    freeze: () => proxy.pause(),
+    // Connections made while frozen are dropped (clients reconnect).
+    thaw: () => proxy.resume()
   }
 }

@@ -12,9 +12,21 @@ export interface TcpProxy {
   resume(): void
 }
 
-export async function startTcpProxy (t: Teardown, target: { host: string, port: number }): Promise<TcpProxy> {
+export interface TcpProxyOptions {
+  /** Sees what each client sends while the proxy is paused (it is answered with nothing). */
+  onPausedData?: (client: net.Socket, chunk: Buffer) => void
+}
+
+export async function startTcpProxy (t: Teardown, target: { host: string, port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
+  const clients = new Set<net.Socket>()
   let paused = false
+  // Read and drop (or hand to onPausedData): the client sees a server that never answers.
+  const swallow = (socket: net.Socket) => {
+    const onPausedData = options.onPausedData
+    socket.on('data', clients.has(socket) && onPausedData !== undefined ? (chunk: Buffer) => onPausedData(socket, chunk) : () => {})
+    socket.resume() // unpiping paused it
+  }
   const dropAll = () => {
     for (const socket of sockets) socket.destroy()
     sockets.clear()
@@ -26,8 +38,10 @@ export async function startTcpProxy (t: Teardown, target: { host: string, port: 
   }
   const server = net.createServer((client) => {
     track(client)
+    clients.add(client)
+    client.on('close', () => clients.delete(client))
     if (paused) {
-      client.resume() // read and drop: the caller sees a server that never answers
+      swallow(client)
       return
     }
     const upstream = net.connect(target.port, target.host)
@@ -63,7 +77,7 @@ export async function startTcpProxy (t: Teardown, target: { host: string, port: 
       for (const socket of sockets) {
         socket.unpipe()
         socket.removeAllListeners('data')
-        socket.on('data', () => {})
+        swallow(socket)
       }
     },
     resume: () => {
