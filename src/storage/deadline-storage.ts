@@ -7,7 +7,8 @@
 // it is left to finish on its own and its late result is dropped. A late put is harmless: objects
 // are immutable and the spool flusher writes the same bytes; images without a manifest are swept.
 import { Transform, pipeline, type Readable } from 'node:stream'
-import { StorageTimeoutError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
+import { StorageDecorator } from './storage-decorator.js'
+import { StorageTimeoutError, type ByteRange, type ObjectStream, type Storage } from './storage.js'
 
 export interface DeadlineOptions {
   /** Longest one operation may take, across the driver's retries and multipart parts. */
@@ -16,62 +17,23 @@ export interface DeadlineOptions {
   streamIdleMs: number
 }
 
-export class DeadlineStorage implements Storage {
-  readonly driver: string
-  readonly presignedGetUrl?: (key: string, expiresInSeconds: number) => Promise<string>
-  readonly #inner: Storage
+export class DeadlineStorage extends StorageDecorator {
   readonly #options: DeadlineOptions
 
   constructor (inner: Storage, options: DeadlineOptions) {
-    this.#inner = inner
+    super(inner)
     this.#options = options
-    this.driver = inner.driver
-    const presign = inner.presignedGetUrl
-    if (presign !== undefined) {
-      this.presignedGetUrl = async (key, expiresInSeconds) => await this.#within('presign', () => presign.call(inner, key, expiresInSeconds))
-    }
   }
 
-  async put (key: string, body: Buffer, options: PutOptions): Promise<void> {
-    await this.#within('put', () => this.#inner.put(key, body, options))
-  }
-
-  async getBytes (key: string): Promise<Buffer | undefined> {
-    return await this.#within('getBytes', () => this.#inner.getBytes(key))
-  }
-
-  async openRead (key: string, range?: ByteRange, expectedBytes?: number): Promise<ObjectStream | undefined> {
-    const object = await this.#within('openRead', () => this.#inner.openRead(key, range, expectedBytes), (late) => late?.body.destroy())
+  // Opening is bounded like any operation; the body it opens is bounded while it streams.
+  override async openRead (key: string, range?: ByteRange, expectedBytes?: number): Promise<ObjectStream | undefined> {
+    const object = await this.#within('openRead', () => this.inner.openRead(key, range, expectedBytes), (late) => late?.body.destroy())
     if (object === undefined) return undefined
     return { info: object.info, body: idleBounded(object.body, this.#options.streamIdleMs) }
   }
 
-  async stat (key: string): Promise<ObjectInfo | undefined> {
-    return await this.#within('stat', () => this.#inner.stat(key))
-  }
-
-  async delete (keys: string[]): Promise<void> {
-    await this.#within('delete', () => this.#inner.delete(keys))
-  }
-
-  async deleteEmptyFolder (prefix: string): Promise<boolean> {
-    return await this.#within('deleteEmptyFolder', () => this.#inner.deleteEmptyFolder(prefix))
-  }
-
-  async list (prefix: string): Promise<string[]> {
-    return await this.#within('list', () => this.#inner.list(prefix))
-  }
-
-  async listFolders (prefix: string, page: FolderPage): Promise<FolderListing> {
-    return await this.#within('listFolders', () => this.#inner.listFolders(prefix, page))
-  }
-
-  async checkReady (): Promise<void> {
-    await this.#within('checkReady', () => this.#inner.checkReady())
-  }
-
-  async close (): Promise<void> {
-    await this.#inner.close()
+  protected async around<T> (operation: string, run: () => Promise<T>): Promise<T> {
+    return await this.#within(operation, run)
   }
 
   /** Runs one operation against the deadline; `discardLate` releases a result that came too late. */
