@@ -108,7 +108,7 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
       events
     )
 
-    // Connected last: nothing after this can fail without closing the connection again.
+    // Connected last, so a start that fails earlier never opens a Redis connection at all.
     const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
     started.push(() => sharedState.close())
     const app = buildApp({

@@ -48,7 +48,10 @@ export function notFound (message = 'Not found.'): GatewayError {
   return new GatewayError({ status: 404, type: 'not_found_error', code: 'not_found', message })
 }
 
-/** A generation whose stored manifest fails its schema: it exists, but nothing of it is served. */
+/**
+ * A generation whose stored manifest fails its schema: it exists, but nothing of it is served. A 404
+ * like a missing one, with its own code so an operator can tell data damage from a wrong id.
+ */
 export function generationUnreadable (): GatewayError {
   return new GatewayError({ status: 404, type: 'not_found_error', code: 'generation_unreadable', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' })
 }

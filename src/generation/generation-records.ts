@@ -63,6 +63,3 @@ export class GenerationRecords {
     await this.#storage.delete(leftovers)
   }
 }
-
-// 404, like a missing generation (its images are not served either), with its own code so an
-// operator can tell data damage from a wrong id.

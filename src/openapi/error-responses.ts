@@ -38,9 +38,12 @@ export const ERROR_RESPONSES = {
   },
   404: {
     name: 'NotFound',
-    description: "No such generation or image (another tenant's id is a 404 too).",
+    description: "No such generation or image (another tenant's id is a 404 too); or the generation's stored record (its manifest) is unreadable, also when an Idempotency-Key replay leads to it (generation_unreadable).",
     headers: [],
-    examples: { not_found: { message: 'No such generation.', type: 'not_found_error', code: 'not_found' } }
+    examples: {
+      not_found: { message: 'No such generation.', type: 'not_found_error', code: 'not_found' },
+      generation_unreadable: { message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.', type: 'not_found_error', code: 'generation_unreadable' }
+    }
   },
   409: {
     name: 'Conflict',

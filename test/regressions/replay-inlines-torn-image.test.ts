@@ -7,9 +7,13 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import t from 'tap'
+import { ERROR_RESPONSES } from '../../src/openapi/error-responses.js'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 
 interface Answer { id: string, data: Array<{ url: string, b64_json?: string }> }
+
+// The example openapi.yaml documents: replay and record must both answer exactly it.
+const UNREADABLE = ERROR_RESPONSES[404].examples.generation_unreadable
 
 function storedPath (dataDir: string, url: string): string {
   return path.join(dataDir, new URL(url).pathname.replace(/^\/images\//, ''))
@@ -55,11 +59,10 @@ for (const responseFormat of ['url', 'b64_json'] as const) {
 
     const replay = await env.post('/generate', body, { 'idempotency-key': `unreadable-${responseFormat}` })
     t.equal(replay.status, 404)
-    const envelope = await replay.json() as { error: { code: string } }
-    t.equal(envelope.error.code, 'generation_unreadable')
+    t.same(await replay.json(), { error: { ...UNREADABLE, param: null } }, 'the documented generation_unreadable answer')
     const record = await fetch(`${env.url}/v1/generations/${answer.id}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })
     t.equal(record.status, 404)
-    t.equal((await record.json() as { error: { code: string } }).error.code, 'generation_unreadable')
+    t.same(await record.json(), { error: { ...UNREADABLE, param: null } }, 'the same answer as its record')
     t.equal(env.simulator.stats.generationRequests, 1, 'not generated again')
   })
 }
