@@ -12,12 +12,16 @@ import { TornObjectError, type ByteRange, type ObjectStream, type Storage } from
 export async function openWholeObject (storage: Storage, key: string, manifestBytes: number, range?: ByteRange): Promise<ObjectStream | undefined> {
   const object = await storage.openRead(key, range, manifestBytes)
   if (object === undefined) return undefined
-  if (object.info.bytes !== manifestBytes) {
-    object.body.destroy()
-    throw new TornObjectError(key, manifestBytes, object.info.bytes)
-  }
+  requireWhole(object, key, manifestBytes)
   const length = range === undefined ? manifestBytes : range.end - range.start + 1
   return { info: object.info, body: lengthChecked(object.body, length, key) }
+}
+
+/** Passes an opened object whose size is the manifest's; otherwise releases it and throws TornObjectError. */
+export function requireWhole (object: ObjectStream, key: string, manifestBytes: number): ObjectStream {
+  if (object.info.bytes === manifestBytes) return object
+  object.body.destroy()
+  throw new TornObjectError(key, manifestBytes, object.info.bytes)
 }
 
 /**

@@ -4,8 +4,9 @@
 // listings cover both, so deleting a spooled generation also stops the flusher from resurrecting
 // it; writes and folder listings are durable storage's alone.
 import { GuardedStorage } from './guarded-storage.js'
+import { requireWhole } from './open-whole-object.js'
 import type { Spool } from './spool.js'
-import { StorageError, TornObjectError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
+import { StorageError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
 export class SpoolFallbackStorage implements Storage {
   readonly driver: string
@@ -36,11 +37,10 @@ export class SpoolFallbackStorage implements Storage {
   }
 
   async openRead (key: string, range?: ByteRange, expectedBytes?: number): Promise<ObjectStream | undefined> {
+    // A torn durable copy is a failure like any other here, so a whole spool copy is tried next.
     return await this.#fallback(async (from) => {
       const object = await from.openRead(key, range, expectedBytes)
-      if (object === undefined || expectedBytes === undefined || object.info.bytes === expectedBytes) return object
-      object.body.destroy()
-      throw new TornObjectError(key, expectedBytes, object.info.bytes)
+      return object === undefined || expectedBytes === undefined ? object : requireWhole(object, key, expectedBytes)
     })
   }
 
