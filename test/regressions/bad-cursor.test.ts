@@ -3,8 +3,7 @@
 // that names `after`.
 import t from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const headers = { authorization: `Bearer ${TEST_KEY}` }
 

@@ -6,8 +6,7 @@ import { gzipSync } from 'node:zlib'
 import t from 'tap'
 import { ERROR_RESPONSES } from '../../src/openapi/error-responses.js'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const BODY = JSON.stringify({ prompt: 'a lighthouse' })
 // A Blob, because fetch's types do not take a Buffer.

@@ -6,8 +6,8 @@ import t from 'tap'
 import { newGenerationId } from '../../src/storage/object-keys.js'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { scrape } from '../helpers/metrics-text.js'
+import type { Envelope } from '../helpers/envelope.js'
 
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 const auth = { authorization: `Bearer ${TEST_KEY}` }
 
 async function generate (env: TestGateway): Promise<{ id: string, prefix: string }> {

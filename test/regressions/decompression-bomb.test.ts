@@ -5,8 +5,7 @@ import t, { type Test } from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { sendJson, solidPng, startHostileProvider } from '../helpers/hostile-provider.js'
 import { storedFiles } from '../helpers/stored-files.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 function chunk (type: string, content: Buffer): Buffer {
   const length = Buffer.alloc(4)

@@ -6,8 +6,8 @@ import t from 'tap'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
+import type { Envelope } from '../helpers/envelope.js'
 
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 interface Manifest { model: string, request: { model?: string } }
 
 const MINI_ONLY = 'mini-only-key-0123456789'

@@ -3,8 +3,7 @@
 import t from 'tap'
 import { startTestGateway } from '../helpers/gateway.js'
 import { sendJson, startHostileProvider } from '../helpers/hostile-provider.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const UPSTREAM_KEY = 'gw-upstream-key-7f3a9c1d2e4b'
 

@@ -4,8 +4,8 @@ import t from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { sendJson, solidPng, startHostileProvider } from '../helpers/hostile-provider.js'
 import { storedFiles } from '../helpers/stored-files.js'
+import type { Envelope } from '../helpers/envelope.js'
 
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 const auth = { authorization: `Bearer ${TEST_KEY}` }
 
 t.test('an answer with created "yesterday", usage "many" and a numeric revised_prompt is stored normalised, and its records read back', async (t) => {

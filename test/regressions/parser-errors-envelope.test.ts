@@ -5,8 +5,7 @@
 import t, { type Test } from 'tap'
 import { startTestGateway } from '../helpers/gateway.js'
 import { rawExchange, type RawAnswer } from '../helpers/raw-http.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const MARKER = 'zq7marker'
 

@@ -4,8 +4,7 @@ import t from 'tap'
 import { startTestGateway } from '../helpers/gateway.js'
 import { startHostileProvider } from '../helpers/hostile-provider.js'
 import { storedFiles } from '../helpers/stored-files.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 for (const status of [301, 302, 307, 308]) {
   t.test(`a provider answering the API call with ${status} to another host is a 502 upstream_malformed_response and the other host is never called`, async (t) => {

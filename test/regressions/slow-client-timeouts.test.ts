@@ -7,8 +7,7 @@
 import t from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { rawExchange } from '../helpers/raw-http.js'
-
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
+import type { Envelope } from '../helpers/envelope.js'
 
 const BOUND_MS = 5000
 const TIMEOUTS = { HEADERS_TIMEOUT_MS: '400', REQUEST_TIMEOUT_MS: '800', KEEP_ALIVE_TIMEOUT_MS: '400' }

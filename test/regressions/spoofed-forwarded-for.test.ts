@@ -5,8 +5,8 @@
 import http from 'node:http'
 import t, { type Test } from 'tap'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
+import type { Envelope } from '../helpers/envelope.js'
 
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 interface Attempt { key: string, forwardedFor?: string, from?: string }
 
 const MAX_FAILURES = 5

@@ -9,9 +9,9 @@ import { redisAvailable } from '../helpers/redis.js'
 import { startReplicas, TENANT_KEY } from '../helpers/replicas.js'
 import { startS3rver } from '../helpers/s3rver.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
+import type { Envelope } from '../helpers/envelope.js'
 
 interface Answer { id: string, data: Array<{ url: string }> }
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 
 const NOT_FOUND = { error: { message: 'No such generation.', type: 'not_found_error', param: null, code: 'not_found' } }
 /** The same image path, asked of another replica. */

@@ -6,8 +6,8 @@ import sharp from 'sharp'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { sendJson, solidPng, startHostileProvider } from '../helpers/hostile-provider.js'
 import { storedFiles } from '../helpers/stored-files.js'
+import type { Envelope } from '../helpers/envelope.js'
 
-interface Envelope { error: { message: string, type: string, param: string | null, code: string | null } }
 const auth = { authorization: `Bearer ${TEST_KEY}` }
 
 t.test('an answer streaming past UPSTREAM_ANSWER_MAX_BYTES is a 502 upstream_answer_too_large, read no further', async (t) => {
