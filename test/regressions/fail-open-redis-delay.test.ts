@@ -7,18 +7,11 @@ import { SharedStateCounters } from '../../src/shared-state/shared-state-events.
 import { startFreezingRedisProxy } from '../helpers/freezing-redis-proxy.js'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { redisAvailable, testRedis } from '../helpers/redis.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const generate = (env: TestGateway) => env.post('/generate', { prompt: 'hung redis', size: '512x512' })
 // Health checks and the connection handshake are not a request's commands.
 const requestCommands = (names: string[]) => names.filter((name) => name !== 'PING' && name !== 'INFO')
-
-async function eventually (check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let waited = 0; waited < 20_000; waited += 100) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
 if (redisAvailable(t)) {
   t.test('fail-open with a hung Redis: one generation sends one command to it, not one per shared-state operation, and later ones send none', async (t) => {
@@ -43,7 +36,7 @@ if (redisAvailable(t)) {
     t.ok(counters.total('per_process') > fellBack, 'and is counted as per-process')
 
     proxy.thaw()
-    await eventually(async () => ((await (await fetch(`${env.url}/readyz`)).json()) as { status: string }).status === 'ready', 'Redis answers again')
+    await waitFor(async () => ((await (await fetch(`${env.url}/readyz`)).json()) as { status: string }).status === 'ready' ? true : undefined, 'Redis answers again')
     const before = counters.total('per_process')
     t.equal((await generate(env)).status, 200)
     t.equal(counters.total('per_process'), before, 'once a probe gets an answer, requests use Redis again')

@@ -6,22 +6,15 @@
 import t from 'tap'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { openRawConnection } from '../helpers/raw-connection.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 const body = JSON.stringify({ prompt: 'drain', size: '512x512' })
 const headersOf = (length: number) => `POST /generate HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${TEST_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n`
 
-async function until (check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; waited < 15_000; waited += 20) {
-    if (check()) return
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
-
 /** Starts closing the gateway and waits until it has stopped accepting connections. */
 async function beginShutdown (env: TestGateway): Promise<Promise<void>> {
   const closing = env.gateway.close()
-  await until(() => !env.gateway.app.server.listening, 'the server stops listening')
+  await waitFor(() => !env.gateway.app.server.listening ? true : undefined, 'the server stops listening')
   return closing
 }
 
@@ -30,7 +23,7 @@ t.test('a request that arrives on a kept-alive connection after shutdown began i
   env.simulator.setLatency(500)
   const connection = await openRawConnection(t, env.url)
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
-  await until(() => env.simulator.stats.generationRequests === 1, 'the first generation reaches the provider')
+  await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the first generation reaches the provider')
   const closing = await beginShutdown(env)
   // A second request on the same (busy) connection, after shutdown began (HTTP/1.1 pipelining).
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
@@ -59,7 +52,7 @@ t.test('a generation in flight when shutdown begins finishes, and its answer say
   env.simulator.setLatency(500)
   const connection = await openRawConnection(t, env.url)
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
-  await until(() => env.simulator.stats.generationRequests === 1, 'the generation reaches the provider')
+  await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the generation reaches the provider')
   const closing = await beginShutdown(env)
   const answered = await connection.nextResponse()
   t.equal(answered?.status, 200, 'the in-flight generation completes')

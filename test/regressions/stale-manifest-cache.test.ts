@@ -10,20 +10,13 @@ import { startReplicas, TENANT_KEY } from '../helpers/replicas.js'
 import { startS3rver } from '../helpers/s3rver.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import type { Envelope } from '../helpers/envelope.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 interface Answer { id: string, data: Array<{ url: string }> }
 
 const NOT_FOUND = { error: { message: 'No such generation.', type: 'not_found_error', param: null, code: 'not_found' } }
 /** The same image path, asked of another replica. */
 const on = (replicaUrl: string, imageUrl: string) => `${replicaUrl}${new URL(imageUrl).pathname}`
-
-async function eventually (check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let waited = 0; waited < 15_000; waited += 50) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
 t.test('with Redis: a DELETE on replica A makes replica B answer 404 for the image and the record at once, although its cache TTL is an hour', async (t) => {
   if (!redisAvailable(t)) return
@@ -41,7 +34,7 @@ t.test('with Redis: a DELETE on replica A makes replica B answer 404 for the ima
 
   t.equal((await fetch(`${a.url}/v1/generations/${answer.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TENANT_KEY}` } })).status, 200)
 
-  await eventually(async () => (await fetch(image, { method: 'HEAD' })).status === 404, 'B answers HEAD 404')
+  await waitFor(async () => (await fetch(image, { method: 'HEAD' })).status === 404 ? true : undefined, 'B answers HEAD 404')
   const record = await b.get(`/v1/generations/${answer.id}`)
   t.equal(record.status, 404, 'the record is gone on B too')
   t.same(await record.json() as Envelope, NOT_FOUND)
