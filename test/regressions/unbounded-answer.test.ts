@@ -10,33 +10,42 @@ import type { Envelope } from '../helpers/envelope.js'
 
 const auth = { authorization: `Bearer ${TEST_KEY}` }
 
-t.test('an answer streaming past UPSTREAM_ANSWER_MAX_BYTES is a 502 upstream_answer_too_large, read no further', async (t) => {
-  const piece = Buffer.alloc(64 * 1024, 0x41)
-  const totalPieces = 1024 // 64 MiB, never announced: the gateway must count as it reads
-  let written = 0
-  let finished = false
+const PIECE = Buffer.alloc(64 * 1024, 0x41)
+const PIECES = 1024 // 64 MiB, never announced: the gateway must count as it reads
+
+/**
+ * A provider that answers `status` with `head`, then PIECES pieces of 'A' as fast as the gateway
+ * reads them, then `tail`: what it managed to write tells whether the gateway stopped reading.
+ */
+async function startEndlessProvider (t: Parameters<typeof startHostileProvider>[0], status: number, head: string, tail: string) {
+  const progress = { written: 0, finished: false }
   const provider = await startHostileProvider(t, (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' })
-    response.write('{"created":1,"data":[{"b64_json":"')
+    response.writeHead(status, { 'content-type': 'application/json' })
+    response.write(head)
     const writeMore = (): void => {
-      while (written < totalPieces) {
-        written++
-        if (!response.write(piece)) {
+      while (progress.written < PIECES) {
+        progress.written++
+        if (!response.write(PIECE)) {
           response.once('drain', writeMore)
           return
         }
       }
-      response.end('"}]}', () => { finished = true })
+      response.end(tail, () => { progress.finished = true })
     }
     response.on('close', () => response.removeAllListeners('drain'))
     writeMore()
   })
+  return { provider, progress }
+}
+
+t.test('an answer streaming past UPSTREAM_ANSWER_MAX_BYTES is a 502 upstream_answer_too_large, read no further', async (t) => {
+  const { provider, progress } = await startEndlessProvider(t, 200, '{"created":1,"data":[{"b64_json":"', '"}]}')
   const env = await startTestGateway(t, { env: { UPSTREAM_BASE_URL: provider.baseUrl, UPSTREAM_ANSWER_MAX_BYTES: String(1024 * 1024) } })
   const response = await env.post('/generate', { prompt: 'endless' })
   t.equal(response.status, 502)
   t.same(await response.json() as Envelope, { error: { message: `The image provider's answer is larger than ${1024 * 1024} bytes (UPSTREAM_ANSWER_MAX_BYTES).`, type: 'upstream_error', param: null, code: 'upstream_answer_too_large' } })
-  t.notOk(finished, 'the provider could not finish writing its answer: the gateway hung up')
-  t.ok(written < totalPieces, `the provider wrote ${written} of ${totalPieces} pieces`)
+  t.notOk(progress.finished, 'the provider could not finish writing its answer: the gateway hung up')
+  t.ok(progress.written < PIECES, `the provider wrote ${progress.written} of ${PIECES} pieces`)
   t.same(await storedFiles(env.dataDir), [])
 })
 
@@ -54,31 +63,13 @@ t.test('an answer announcing a content-length past UPSTREAM_ANSWER_MAX_BYTES is 
 })
 
 t.test('a provider error answer is read only to its first 64 KiB: a 64 MiB error body is a 502 upstream_error, read no further', async (t) => {
-  const piece = Buffer.alloc(64 * 1024, 0x41)
-  let written = 0
-  let finished = false
-  const provider = await startHostileProvider(t, (_request, response) => {
-    response.writeHead(500, { 'content-type': 'application/json' })
-    response.write('{"error":{"message":"')
-    const writeMore = (): void => {
-      while (written < 1024) {
-        written++
-        if (!response.write(piece)) {
-          response.once('drain', writeMore)
-          return
-        }
-      }
-      response.end('"}}', () => { finished = true })
-    }
-    response.on('close', () => response.removeAllListeners('drain'))
-    writeMore()
-  })
+  const { provider, progress } = await startEndlessProvider(t, 500, '{"error":{"message":"', '"}}')
   const env = await startTestGateway(t, { env: { UPSTREAM_BASE_URL: provider.baseUrl } })
   const response = await env.post('/generate', { prompt: 'huge error' })
   t.equal(response.status, 502)
   t.same(await response.json() as Envelope, { error: { message: 'The image provider failed (HTTP 500).', type: 'upstream_error', param: null, code: 'upstream_error' } })
-  t.notOk(finished, 'the provider could not finish writing its error: the gateway hung up')
-  t.ok(written < 1024, `the provider wrote ${written} of 1024 pieces`)
+  t.notOk(progress.finished, 'the provider could not finish writing its error: the gateway hung up')
+  t.ok(progress.written < PIECES, `the provider wrote ${progress.written} of ${PIECES} pieces`)
 })
 
 t.test('an inline image past UPSTREAM_IMAGE_MAX_BYTES is a 502 upstream_image_too_large and nothing is stored', async (t) => {
