@@ -23,7 +23,7 @@ export async function openapiDocument (): Promise<unknown> {
   const app = buildApp({
     config,
     // Nothing is called: the app is only built, so services need not be connected.
-    router: new UpstreamRouter([], new Map(), { failures: 1, cooldownMs: 1 }, noUpstreamEvents),
+    router: new UpstreamRouter({ upstreams: [], routes: new Map(), breaker: { failures: 1, cooldownMs: 1 }, events: noUpstreamEvents, images: { download: { timeoutMs: 1, maxBytes: 1 }, maxPixels: 1 } }),
     storage: new LocalStorage({ rootDir: config.storage.dataDir, fsync: false }),
     keys: () => keys,
     limitStore,

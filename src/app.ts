@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GatewayConfig } from './config/load-config.js'
 import { GenerationRecords } from './generation/generation-records.js'
+import { ImageGenerator } from './generation/image-generator.js'
 import { ManifestReader } from './generation/manifest-reader.js'
 import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
@@ -140,20 +141,19 @@ export function buildApp (services: AppServices): FastifyInstance {
     await registerTenantRateLimit(tenantScope, services.rateLimitStore)
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
-      admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
-      idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.generationBudgetMs + 60_000 },
-      replay: { manifests, readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes) },
-      metrics,
-      deps: {
+      generator: new ImageGenerator({
         router: services.router,
         storage: services.storage,
         spool: services.spool,
         linkTo,
         defaultModel: config.defaultModel,
         deadlineMs: config.resilience.deadlineMs,
-        download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes },
-        imageMaxPixels: config.images.maxPixels
-      }
+        admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
+        idempotency: { store: services.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.generationBudgetMs + 60_000 },
+        manifests,
+        readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes),
+        events: metrics
+      })
     })
     tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
     tenantScope.register(usageRoutes, { store: services.limitStore, now: services.now })

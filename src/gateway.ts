@@ -95,18 +95,19 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
     }
     const events = allUpstreamEvents([metricsUpstreamEvents(metrics), ...(upstreamEvents !== undefined ? [upstreamEvents] : [])])
     for (const upstream of settings) metrics.breaker(upstream.name, 'closed', false)
-    const router = new UpstreamRouter(
-      settings.map((upstream) => createOpenAIUpstream({
+    const router = new UpstreamRouter({
+      upstreams: settings.map((upstream) => createOpenAIUpstream({
         ...upstream,
         answerMaxBytes: config.upstream.answerMaxBytes,
         imageMaxBytes: config.upstream.imageMaxBytes,
         onAttempt: () => events.attempt(upstream.name),
         log: logger
       })),
-      plan.routes,
-      { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now },
-      events
-    )
+      routes: plan.routes,
+      breaker: { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now },
+      events,
+      images: { download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }, maxPixels: config.images.maxPixels }
+    })
 
     // Connected last, so a start that fails earlier never opens a Redis connection at all.
     const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)

@@ -28,6 +28,11 @@ export class GatewayError extends Error {
   readonly code: string
   readonly param: string | null
   readonly headers: Record<string, string>
+  /**
+   * The provider's id for the call that failed (its x-request-id), set by upstream/ where it is
+   * known: for the log and the provider's support, never sent to the caller.
+   */
+  providerRequestId?: string
 
   constructor (options: GatewayErrorOptions) {
     super(options.message, { cause: options.cause })

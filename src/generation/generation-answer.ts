@@ -1,14 +1,17 @@
-// The OpenAI-shaped answer to a generation, built from its manifest: one builder for the first
+// The OpenAI-shaped answer to a generation, built from its manifest alone: one builder for the first
 // answer and for every replay of it, so the two cannot drift apart.
 import type { GenerateResponse, Manifest } from '../schemas/generation.js'
 
-/** The answer's fields that the manifest does not keep: what the provider said about the images. */
-export type AnswerFields = Omit<GenerateResponse, 'id' | 'data'>
-
 /** `imageBytes` (in manifest order) are inlined as base64, for response_format b64_json. */
-export function answerFromManifest (manifest: Manifest, fields: AnswerFields, imageBytes?: Buffer[]): GenerateResponse {
+export function answerFromManifest (manifest: Manifest, imageBytes?: Buffer[]): GenerateResponse {
+  const { upstream } = manifest
   return {
-    ...fields,
+    created: manifest.created,
+    ...(upstream.size !== undefined ? { size: upstream.size } : {}),
+    ...(upstream.quality !== undefined ? { quality: upstream.quality } : {}),
+    ...(upstream.outputFormat !== undefined ? { output_format: upstream.outputFormat } : {}),
+    ...(upstream.background !== undefined ? { background: upstream.background } : {}),
+    ...(upstream.usage !== undefined ? { usage: upstream.usage } : {}),
     id: manifest.id,
     data: manifest.images.map((image, index) => ({
       url: image.url,

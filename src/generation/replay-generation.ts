@@ -1,8 +1,8 @@
 // Rebuilds the answer to a request replayed by its Idempotency-Key from what is stored now: the
-// generation's manifest (durable links, revised prompts, image keys) and, for b64_json, the image
-// bytes. A generation deleted since is a 410 whatever the response format: its links are dead.
+// generation's manifest (durable links, revised prompts, image keys, what the provider answered)
+// and, for b64_json, the image bytes. A generation deleted since is a 410 whatever the response
+// format: its links are dead.
 import { GatewayError, generationUnreadable } from '../errors/gateway-error.js'
-import type { StoredAnswer } from '../idempotency/idempotency-store.js'
 import type { GenerateResponse, ManifestImage } from '../schemas/generation.js'
 import type { Tenant } from '../tenants/tenant.js'
 import { answerFromManifest } from './generation-answer.js'
@@ -17,16 +17,16 @@ export interface ReplayDeps {
   readImage: (image: ManifestImage) => Promise<Buffer | undefined>
 }
 
-export async function replayGeneration (deps: ReplayDeps, tenant: Tenant, stored: StoredAnswer, wantsBase64: boolean): Promise<GenerateResponse> {
+export async function replayGeneration (deps: ReplayDeps, tenant: Tenant, generationId: string, wantsBase64: boolean): Promise<GenerateResponse> {
   // Past the cache: another replica may have deleted the generation since this one cached it.
-  const found = await deps.manifests.lookup(tenant.storagePrefix, stored.id, { fresh: true })
+  const found = await deps.manifests.lookup(tenant.storagePrefix, generationId, { fresh: true })
   if (found.state === 'missing') throw generationDeleted()
   if (found.state === 'unreadable') throw generationUnreadable()
   const { manifest } = found
-  if (!wantsBase64) return answerFromManifest(manifest, stored)
+  if (!wantsBase64) return answerFromManifest(manifest)
   const imageBytes = await Promise.all(manifest.images.map(async (image) => await deps.readImage(image)))
   if (imageBytes.some((bytes) => bytes === undefined)) throw generationDeleted()
-  return answerFromManifest(manifest, stored, imageBytes as Buffer[])
+  return answerFromManifest(manifest, imageBytes as Buffer[])
 }
 
 function generationDeleted (): GatewayError {

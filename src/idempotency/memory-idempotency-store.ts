@@ -1,6 +1,6 @@
 // In-process idempotency records, for one gateway process; expired records are swept.
 import { randomUUID } from 'node:crypto'
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredAnswer } from './idempotency-store.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
 
 interface Entry { record: IdempotencyRecord, expiresAt: number, owner?: string }
 
@@ -21,8 +21,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { claimed: true, owner }
   }
 
-  async complete (key: string, fingerprint: string, response: StoredAnswer, ttlMs: number): Promise<void> {
-    this.#entries.set(key, { record: { state: 'done', fingerprint, response }, expiresAt: Date.now() + ttlMs })
+  async complete (key: string, fingerprint: string, generationId: string, ttlMs: number): Promise<void> {
+    this.#entries.set(key, { record: { state: 'done', fingerprint, generationId }, expiresAt: Date.now() + ttlMs })
   }
 
   async release (key: string, owner: string): Promise<void> {

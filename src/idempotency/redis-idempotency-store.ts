@@ -1,10 +1,10 @@
 // Idempotency records in Redis, so a retry that lands on another replica finds the first answer.
-// A claim is SET NX PX (only one replica wins it, and it lapses if that replica dies); the answer
-// replaces it as JSON with the record TTL.
+// A claim is SET NX PX (only one replica wins it, and it lapses if that replica dies); the finished
+// record (the generation id) replaces it as JSON with the record TTL.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { luaCommand, type LuaCommand } from '../shared-state/lua-command.js'
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredAnswer } from './idempotency-store.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js'
 
 // Deletes the record only while it is still this owner's pending claim.
 const RELEASE_OWN_CLAIM = `
@@ -15,7 +15,13 @@ if record.state == 'pending' and record.owner == ARGV[1] then return redis.call(
 return 0
 `
 
-type StoredRecord = IdempotencyRecord & { owner?: string }
+// Records written before the record kept only the generation id held a copy of the answer
+// (`response`, whose `id` is the generation): read as that id, a retry across the upgrade still
+// replays for the rest of the record's TTL.
+type StoredRecord =
+  | { state: 'pending', fingerprint: string, owner?: string }
+  | { state: 'done', fingerprint: string, generationId: string }
+  | { state: 'done', fingerprint: string, response: { id: string } }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #redis: Redis
@@ -41,8 +47,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     throw new Error('idempotency claim kept racing with expiry')
   }
 
-  async complete (key: string, fingerprint: string, response: StoredAnswer, ttlMs: number): Promise<void> {
-    const record: IdempotencyRecord = { state: 'done', fingerprint, response }
+  async complete (key: string, fingerprint: string, generationId: string, ttlMs: number): Promise<void> {
+    const record: IdempotencyRecord = { state: 'done', fingerprint, generationId }
     await this.#redis.set(this.#prefix + key, JSON.stringify(record), 'PX', Math.ceil(ttlMs))
   }
 
@@ -53,11 +59,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async get (key: string): Promise<IdempotencyRecord | undefined> {
     const stored = await this.#redis.get(this.#prefix + key)
     if (stored === null) return undefined
-    const { owner: _owner, ...record } = JSON.parse(stored) as StoredRecord
-    return record as IdempotencyRecord
+    return recordOf(JSON.parse(stored) as StoredRecord)
   }
 
   async close (): Promise<void> {}
+}
+
+function recordOf (stored: StoredRecord): IdempotencyRecord {
+  if (stored.state === 'pending') return { state: 'pending', fingerprint: stored.fingerprint }
+  const generationId = 'generationId' in stored ? stored.generationId : stored.response.id
+  return { state: 'done', fingerprint: stored.fingerprint, generationId }
 }
 
 function pendingJson (fingerprint: string, owner: string): string {

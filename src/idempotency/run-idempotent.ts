@@ -1,15 +1,14 @@
 // Idempotency-Key semantics (as Stripe and OpenAI clients expect): the first request with a key
-// runs; a repeat with the same body gets the first answer again without running again (rebuilt by
-// the caller's `replay` from what was stored); a concurrent repeat waits for the first; the same
-// key with a different body is a 409. Failed runs are forgotten, so a retry after a failure runs
-// again.
+// runs; a repeat with the same body gets the first outcome again without running again (rebuilt by
+// the caller's `replay` from the generation the record names); a concurrent repeat waits for the
+// first; the same key with a different body is a 409. Failed runs are forgotten, so a retry after a
+// failure runs again.
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors/gateway-error.js'
-import type { GenerateResponse } from '../schemas/generation.js'
-import type { IdempotencyStore, StoredAnswer } from './idempotency-store.js'
+import type { IdempotencyStore } from './idempotency-store.js'
 
-export interface IdempotentCall {
+export interface IdempotentCall<Outcome> {
   store: IdempotencyStore
   key: string
   body: unknown
@@ -17,14 +16,14 @@ export interface IdempotentCall {
   /** How long a claim holds, and how long a duplicate waits for it. */
   leaseMs: number
   pollMs?: number
-  /** What to keep of an answer for replays. */
-  toStored: (response: GenerateResponse) => StoredAnswer
-  /** Rebuilds the answer from what was kept (and whatever it refers to, as it is now). */
-  replay: (stored: StoredAnswer) => Promise<GenerateResponse>
+  /** The generation an outcome stored: all the record keeps of it. */
+  generationIdOf: (outcome: Outcome) => string
+  /** Rebuilds the outcome from that generation, as it is stored now. */
+  replay: (generationId: string) => Promise<Outcome>
 }
 
-export interface IdempotentResult {
-  response: GenerateResponse
+export interface IdempotentResult<Outcome> {
+  outcome: Outcome
   replayed: boolean
 }
 
@@ -41,24 +40,24 @@ function canonicalJson (value: unknown): string {
   return JSON.stringify(value)
 }
 
-export async function runIdempotent (call: IdempotentCall, execute: () => Promise<GenerateResponse>): Promise<IdempotentResult> {
+export async function runIdempotent<Outcome> (call: IdempotentCall<Outcome>, execute: () => Promise<Outcome>): Promise<IdempotentResult<Outcome>> {
   const fingerprint = fingerprintOf(call.body)
   const waitUntil = Date.now() + call.leaseMs
   for (;;) {
     const claim = await call.store.claim(call.key, fingerprint, call.leaseMs)
     if (claim.claimed) {
-      let response: GenerateResponse
+      let outcome: Outcome
       try {
-        response = await execute()
+        outcome = await execute()
       } catch (error) {
         await call.store.release(call.key, claim.owner)
         throw error
       }
-      await call.store.complete(call.key, fingerprint, call.toStored(response), call.ttlMs)
-      return { response, replayed: false }
+      await call.store.complete(call.key, fingerprint, call.generationIdOf(outcome), call.ttlMs)
+      return { outcome, replayed: false }
     }
     if (claim.record.fingerprint !== fingerprint) throw conflict()
-    if (claim.record.state === 'done') return { response: await call.replay(claim.record.response), replayed: true }
+    if (claim.record.state === 'done') return { outcome: await call.replay(claim.record.generationId), replayed: true }
     if (Date.now() > waitUntil) {
       throw new GatewayError({ status: 409, type: 'invalid_request_error', code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still running; retry later.', headers: { 'retry-after': '5' } })
     }

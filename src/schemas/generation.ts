@@ -103,7 +103,13 @@ export const Manifest = Type.Object({
     model: Type.String({ description: 'The model name sent to that upstream.' }),
     latencyMs: Type.Number(),
     requestId: Type.Optional(Type.String()),
-    usage: Type.Optional(ImageUsage)
+    usage: Type.Optional(ImageUsage),
+    // What the provider said about the images, so a replay rebuilds the whole answer from the
+    // manifest. Optional: manifests written before they were kept have none of them.
+    size: Type.Optional(Type.String({ description: 'The size the upstream answered with.' })),
+    quality: Type.Optional(Type.String({ description: 'The quality the upstream answered with.' })),
+    outputFormat: Type.Optional(Type.String({ description: 'The output_format the upstream answered with.' })),
+    background: Type.Optional(Type.String({ description: 'The background the upstream answered with.' }))
   }),
   images: Type.Array(ManifestImage)
 }, { $id: 'Manifest' })

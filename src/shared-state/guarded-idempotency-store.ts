@@ -1,6 +1,6 @@
 // The IdempotencyStore the app uses when REDIS_URL is set: Redis, with REDIS_FAILURE_POLICY applied.
 // Storing an answer never fails the request that produced it: the images are already paid for.
-import type { ClaimResult, IdempotencyRecord, IdempotencyStore, StoredAnswer } from '../idempotency/idempotency-store.js'
+import type { ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency/idempotency-store.js'
 import type { RedisFailureGuard } from './redis-failure-guard.js'
 
 export class GuardedIdempotencyStore implements IdempotencyStore {
@@ -18,8 +18,8 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
     return await this.#guard.use('idempotency.claim', () => this.#redis.claim(key, fingerprint, leaseMs), () => this.#memory.claim(key, fingerprint, leaseMs))
   }
 
-  async complete (key: string, fingerprint: string, response: StoredAnswer, ttlMs: number): Promise<void> {
-    await this.#guard.bestEffort('idempotency.complete', () => this.#redis.complete(key, fingerprint, response, ttlMs), () => this.#memory.complete(key, fingerprint, response, ttlMs))
+  async complete (key: string, fingerprint: string, generationId: string, ttlMs: number): Promise<void> {
+    await this.#guard.bestEffort('idempotency.complete', () => this.#redis.complete(key, fingerprint, generationId, ttlMs), () => this.#memory.complete(key, fingerprint, generationId, ttlMs))
   }
 
   async release (key: string, owner: string): Promise<void> {

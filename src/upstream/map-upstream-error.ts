@@ -7,6 +7,13 @@ import { GatewayError, upstreamFailed } from '../errors/gateway-error.js'
 import { redactedCause, redactTokenPatterns, type RedactSecrets } from './redact-secrets.js'
 
 export function mapUpstreamError (error: unknown, redact: RedactSecrets = redactTokenPatterns): GatewayError {
+  const mapped = toGatewayError(error, redact)
+  // The SDK reads the provider's x-request-id into every APIError; it is what the provider's support asks for.
+  if (error instanceof OpenAI.APIError) mapped.providerRequestId ??= error.requestID ?? undefined
+  return mapped
+}
+
+function toGatewayError (error: unknown, redact: RedactSecrets): GatewayError {
   if (error instanceof GatewayError) return error
   // Only a redacted copy travels on as the cause (and into the log): the original may hold the
   // provider's raw body, or a JSON parser's quote of it.

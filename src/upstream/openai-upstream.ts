@@ -51,12 +51,14 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
     downloadHosts,
     async generate (call: UpstreamCall): Promise<UpstreamAnswer> {
       const startedAt = performance.now()
+      let requestId: string | undefined
       try {
         // The SDK builds the request, authenticates, times out and retries; the answer's bytes are
         // read here, because its JSON carries megabytes of base64 (see images-answer.ts).
         const response = await client.images
           .generate(toUpstreamParams(call.request, options.responseFormat), { signal: call.signal })
           .asResponse()
+        requestId = response.headers.get('x-request-id') ?? undefined
         const checked = checkImagesAnswer(readImagesAnswer(await answerBytes(response, options.answerMaxBytes)), {
           imagesAsked: call.request.n ?? 1,
           imageMaxBytes: options.imageMaxBytes
@@ -66,11 +68,14 @@ export function createOpenAIUpstream (options: OpenAIUpstreamOptions): Upstream 
         }
         return {
           ...checked.answer,
-          requestId: response.headers.get('x-request-id') ?? undefined,
+          requestId,
           latencyMs: Math.round(performance.now() - startedAt)
         }
       } catch (error) {
-        throw mapUpstreamError(error, redact)
+        const mapped = mapUpstreamError(error, redact)
+        // An answer that arrived but could not be used (too large, malformed) keeps the provider's id too.
+        mapped.providerRequestId ??= requestId
+        throw mapped
       }
     }
   }

@@ -1,10 +1,36 @@
-// Which upstreams may serve a model, in order, each with its circuit breaker.
+// Gets verified images for a request from the first upstream that can give them: tries the model's
+// targets in order, skipping open circuits, and falls back on any failure the provider (not the
+// caller) is to blame for — errors, timeouts, rate limits, empty answers, broken images. The
+// breakers and the outcome events are this router's own; callers see one call and its result.
 import type { RouteTarget } from '../config/load-upstreams.js'
-import { CircuitBreaker, type BreakerOptions } from './circuit-breaker.js'
-import type { Upstream } from './upstream.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import type { GenerateRequest } from '../schemas/generation.js'
+import { CircuitBreaker, type BreakerOptions, type BreakerState } from './circuit-breaker.js'
+import { mapUpstreamError } from './map-upstream-error.js'
+import type { Upstream, UpstreamAnswer } from './upstream.js'
 import type { UpstreamEvents } from './upstream-events.js'
+import { verifyImages, type ImageChecks, type VerifiedImage } from './verify-images.js'
 
-export interface RoutedTarget {
+export interface UpstreamRouterOptions {
+  upstreams: Upstream[]
+  /** Model → the upstreams that may serve it, in order (`*`: any other model). */
+  routes: Map<string, RouteTarget[]>
+  breaker: Omit<BreakerOptions, 'onChange'>
+  events: UpstreamEvents
+  /** What an answer's images must pass before the answer counts as a success. */
+  images: ImageChecks
+}
+
+export interface RoutedGeneration {
+  answer: UpstreamAnswer
+  /** In the answer's order, each a whole image within the limits. */
+  images: VerifiedImage[]
+  /** The upstream that made the images, and the model name it was sent. */
+  upstream: string
+  upstreamModel: string
+}
+
+interface RoutedTarget {
   upstream: Upstream
   breaker: CircuitBreaker
   /** The model name to send to this upstream. */
@@ -14,11 +40,13 @@ export interface RoutedTarget {
 export class UpstreamRouter {
   readonly #upstreams = new Map<string, { upstream: Upstream, breaker: CircuitBreaker }>()
   readonly #routes: Map<string, RouteTarget[]>
-  readonly events: UpstreamEvents
+  readonly #events: UpstreamEvents
+  readonly #images: ImageChecks
 
-  constructor (upstreams: Upstream[], routes: Map<string, RouteTarget[]>, breaker: Omit<BreakerOptions, 'onChange'>, events: UpstreamEvents) {
-    this.events = events
+  constructor ({ upstreams, routes, breaker, events, images }: UpstreamRouterOptions) {
+    this.#events = events
     this.#routes = routes
+    this.#images = images
     for (const upstream of upstreams) {
       this.#upstreams.set(upstream.name, {
         upstream,
@@ -27,15 +55,71 @@ export class UpstreamRouter {
     }
   }
 
-  targetsFor (model: string): RoutedTarget[] {
+  /** `deadlineMs` bounds the whole call: every attempt, fallback and image download. */
+  async generate (request: GenerateRequest & { model: string }, options: { deadlineMs: number }): Promise<RoutedGeneration> {
+    const deadline = AbortSignal.timeout(options.deadlineMs)
+    const targets = this.#targetsFor(request.model)
+    let lastError: GatewayError | undefined
+    let skippedRetryInMs: number | undefined
+    for (const [index, target] of targets.entries()) {
+      if (!target.breaker.tryAcquire()) {
+        skippedRetryInMs = Math.min(skippedRetryInMs ?? Infinity, target.breaker.retryInMs)
+        continue
+      }
+      const startedAt = performance.now()
+      let answer: UpstreamAnswer | undefined
+      try {
+        answer = await target.upstream.generate({ request: { ...request, model: target.model }, signal: deadline })
+        const images = await verifyImages(answer, target.upstream.downloadHosts, { maxPixels: this.#images.maxPixels, requestedSize: request.size }, this.#images.download, deadline)
+        target.breaker.success()
+        this.#events.outcome(target.upstream.name, target.model, 'ok', performance.now() - startedAt)
+        return { answer, images, upstream: target.upstream.name, upstreamModel: target.model }
+      } catch (error) {
+        if (deadline.aborted) {
+          target.breaker.failure()
+          this.#events.outcome(target.upstream.name, target.model, 'deadline', performance.now() - startedAt)
+          throw new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_deadline', message: `No image within the gateway's deadline of ${options.deadlineMs} ms.`, cause: error })
+        }
+        const mapped = mapUpstreamError(error)
+        // An answer whose images failed the checks: the provider's id for it is what its support asks for.
+        mapped.providerRequestId ??= answer?.requestId
+        this.#events.outcome(target.upstream.name, target.model, mapped.code, performance.now() - startedAt)
+        if (!providerToBlame(mapped)) {
+          target.breaker.release()
+          throw mapped
+        }
+        target.breaker.failure()
+        lastError = mapped
+        const next = targets[index + 1]
+        if (next !== undefined) this.#events.fallback(target.upstream.name, next.upstream.name, mapped.code)
+      }
+    }
+    if (lastError !== undefined) throw lastError
+    const retryAfter = String(Math.max(1, Math.ceil((skippedRetryInMs ?? 1000) / 1000)))
+    throw new GatewayError({
+      status: 503,
+      type: 'upstream_error',
+      code: 'upstreams_unavailable',
+      message: `Every upstream for model ${request.model} is failing and temporarily skipped; retry later.`,
+      headers: { 'retry-after': retryAfter }
+    })
+  }
+
+  /** Each upstream's circuit state, for /metrics and health (read-only). */
+  breakerStates (): Record<string, BreakerState> {
+    return Object.fromEntries([...this.#upstreams].map(([name, entry]) => [name, entry.breaker.state]))
+  }
+
+  #targetsFor (model: string): RoutedTarget[] {
     const route = this.#routes.get(model) ?? this.#routes.get('*') ?? []
     return route.flatMap((target) => {
       const entry = this.#upstreams.get(target.upstream)
       return entry === undefined ? [] : [{ ...entry, model: target.model ?? model }]
     })
   }
+}
 
-  breakerStates (): Record<string, string> {
-    return Object.fromEntries([...this.#upstreams].map(([name, entry]) => [name, entry.breaker.state]))
-  }
+// A 400 is the caller's request (e.g. content policy): another provider would refuse it too.
+function providerToBlame (error: GatewayError): boolean {
+  return error.status !== 400
 }

@@ -4,23 +4,23 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import type { IdempotencyStore } from '../../src/idempotency/idempotency-store.js'
-import type { GenerateResponse } from '../../src/schemas/generation.js'
 
 type Tap = Test
 
 export type OpenIdempotencyStores = (t: Tap) => Promise<[IdempotencyStore, IdempotencyStore]>
 
-const answer: GenerateResponse = { id: 'gen_1', created: 1, data: [{ url: 'http://gw/images/t/gen_1/0.png' }] }
+// A finished record keeps the generation a replay re-reads, not a copy of the answer.
+const generationId = 'gen_1'
 
 export function idempotencyStoreContract (t: Tap, open: OpenIdempotencyStores): void {
-  t.test('one claim wins; others see it pending, then done with the answer', async (t) => {
+  t.test('one claim wins; others see it pending, then done with the generation id', async (t) => {
     const [first, second] = await open(t)
     const key = randomUUID()
     const claims = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? first : second).claim(key, 'fp', 60_000)))
     t.equal(claims.filter((claim) => claim.claimed).length, 1, 'exactly one claim wins')
     t.same(await second.get(key), { state: 'pending', fingerprint: 'fp' })
-    await first.complete(key, 'fp', answer, 60_000)
-    t.same(await second.claim(key, 'fp', 60_000), { claimed: false, record: { state: 'done', fingerprint: 'fp', response: answer } })
+    await first.complete(key, 'fp', generationId, 60_000)
+    t.same(await second.claim(key, 'fp', 60_000), { claimed: false, record: { state: 'done', fingerprint: 'fp', generationId } })
   })
 
   t.test('release drops only its own pending claim', async (t) => {
@@ -34,7 +34,7 @@ export function idempotencyStoreContract (t: Tap, open: OpenIdempotencyStores): 
     t.equal(await first.get(key), undefined)
     const again = await second.claim(key, 'fp', 60_000)
     t.ok(again.claimed, 'a retry can claim the key again')
-    await second.complete(key, 'fp', answer, 60_000)
+    await second.complete(key, 'fp', generationId, 60_000)
     if (again.claimed) await second.release(key, again.owner)
     t.equal((await first.get(key))?.state, 'done', 'a finished answer is never released')
   })
@@ -46,7 +46,7 @@ export function idempotencyStoreContract (t: Tap, open: OpenIdempotencyStores): 
     await sleep(350)
     t.equal(await store.get(key), undefined, 'the claim of a dead replica lapses')
     t.ok((await store.claim(key, 'fp', 60_000)).claimed)
-    await store.complete(key, 'fp', answer, 200)
+    await store.complete(key, 'fp', generationId, 200)
     await sleep(350)
     t.equal(await store.get(key), undefined)
   })

@@ -1,8 +1,8 @@
 // Turns the provider's answer items into bytes: inline images as they came (decoded once, when the
 // answer was read), URLs downloaded at once.
 import { upstreamFailed } from '../errors/gateway-error.js'
-import { downloadImage, type DownloadLimits } from '../upstream/download-image.js'
-import type { UpstreamImage } from '../upstream/upstream.js'
+import { downloadImage, type DownloadLimits } from './download-image.js'
+import type { UpstreamImage } from './upstream.js'
 
 export interface CollectedImage {
   bytes: Buffer

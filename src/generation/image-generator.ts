@@ -1,0 +1,166 @@
+// The generation use case: a tenant's validated operation → policy → admission → idempotency →
+// verified images from the provider (upstream/ owns order, fallback and breakers) → storage (or the
+// spool) and the manifest → the OpenAI-shaped answer with durable links, one event and one log line.
+// Every operation (generate today; edit, variation, streamed and async generations tomorrow) is one
+// public method that describes itself to the same pipeline, #run. No HTTP in here.
+import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
+import { runIdempotent } from '../idempotency/run-idempotent.js'
+import type { ImageAdmission } from '../limits/image-admission.js'
+import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
+import type { LinkBuilder } from '../storage/links.js'
+import { manifestKey } from '../storage/object-keys.js'
+import type { Spool } from '../storage/spool.js'
+import type { Storage } from '../storage/storage.js'
+import { applyPolicy, type AllowedSubject, type PolicySubject } from '../tenants/check-policy.js'
+import type { Tenant } from '../tenants/tenant.js'
+import type { RoutedGeneration, UpstreamRouter } from '../upstream/upstream-router.js'
+import { buildManifest, type SentRequest } from './build-manifest.js'
+import { answerFromManifest } from './generation-answer.js'
+import type { ManifestReader } from './manifest-reader.js'
+import { replayGeneration } from './replay-generation.js'
+import { writeGeneration } from './write-generation.js'
+
+/** Where the use case writes its one line per generation (pino's signature; request.log fits). */
+export interface GenerationLog {
+  info(fields: object, message: string): void
+}
+
+/** Told once per stored generation (GatewayMetrics has this method, so it can be passed as is). */
+export interface GenerationEvents {
+  generationStored(tenantId: string, model: string, images: number, bytes: number, spooled: boolean): void
+}
+
+/**
+ * The services and settings the use case runs on, built once per gateway. Nothing in here is per
+ * request; the tenant and the validated request come with each call.
+ */
+export interface ImageGeneratorParts {
+  /** The provider side: target order, fallback, breakers, download and verification of images. */
+  router: UpstreamRouter
+  /** Durable storage: every image, then the manifest that publishes them. */
+  storage: Storage
+  /** Where a generation waits when durable storage fails (the flusher moves it later); unset, that is a 503. */
+  spool?: Spool
+  /** An image's durable link from its storage key (LINK_MODE). */
+  linkTo: LinkBuilder
+  /** The model of a request that names none, when the tenant's policy allows it (DEFAULT_MODEL). */
+  defaultModel: string
+  /** How long the provider side may take, fallbacks and image downloads included (UPSTREAM_DEADLINE_MS). */
+  deadlineMs: number
+  /** The in-flight slot and image quotas, taken before the provider is called and settled after. */
+  admission: ImageAdmission
+  /**
+   * Idempotency-Key records: `ttlMs`, how long a finished one is replayed; `leaseMs`, how long a
+   * running one holds its key (it must outlast a whole generation, storage included).
+   */
+  idempotency: { store: IdempotencyStore, ttlMs: number, leaseMs: number }
+  /** Reads manifests for replays; it must see generations still in the spool. */
+  manifests: ManifestReader
+  /**
+   * A stored image, whole and exactly as its manifest records it, for a b64_json replay;
+   * undefined when it is gone. It must see generations still in the spool.
+   */
+  readImage: (image: ManifestImage) => Promise<Buffer | undefined>
+  events: GenerationEvents
+}
+
+export interface GenerateOptions {
+  /** The caller's Idempotency-Key, already checked for format. */
+  idempotencyKey?: string
+  log: GenerationLog
+}
+
+export interface GenerationOutcome {
+  response: GenerateResponse
+  /** True when an Idempotency-Key matched a finished generation, which was re-read, not re-run. */
+  replayed: boolean
+}
+
+/** What one kind of generation brings to the shared pipeline; everything else is the same. */
+interface Operation<Sent extends SentRequest> {
+  /** Names the operation in the log line. */
+  name: string
+  /** The validated request as the caller sent it: what an Idempotency-Key's fingerprint covers. */
+  body: unknown
+  /** What the tenant's policy rules on. */
+  subject: PolicySubject
+  /** response_format b64_json: the answer inlines the stored bytes too. */
+  wantsBase64: boolean
+  /** The request for the provider, as the policy allows it (the manifest records it). */
+  allowed: (allowed: AllowedSubject) => Sent
+  /** The provider call for this operation. */
+  call: (request: Sent, options: { deadlineMs: number }) => Promise<RoutedGeneration>
+}
+
+/** What a replay needs of an operation: which request the key covers, and the answer's format. */
+type ReplayedAs = Pick<Operation<SentRequest>, 'body' | 'wantsBase64'>
+
+export class ImageGenerator {
+  readonly #parts: ImageGeneratorParts
+
+  constructor (parts: ImageGeneratorParts) {
+    this.#parts = parts
+  }
+
+  /** OpenAI's images.generate: a prompt in, stored images with durable links out. */
+  async generate (tenant: Tenant, request: GenerateRequest, options: GenerateOptions): Promise<GenerationOutcome> {
+    return await this.#run(tenant, {
+      name: 'generate',
+      body: request,
+      subject: { model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
+      wantsBase64: request.response_format === 'b64_json',
+      allowed: (allowed) => ({ ...request, ...allowed }),
+      call: async (sent, callOptions) => await this.#parts.router.generate(sent, callOptions)
+    }, options)
+  }
+
+  async #run<Sent extends SentRequest> (tenant: Tenant, operation: Operation<Sent>, options: GenerateOptions): Promise<GenerationOutcome> {
+    const parts = this.#parts
+    // A repeated key is answered from what is stored, before policy or quota: a replay runs
+    // nothing and costs nothing.
+    return await this.#oncePerKey(tenant, operation, options.idempotencyKey, async () => {
+      const allowed = applyPolicy(tenant, operation.subject, parts.defaultModel)
+      const admission = await parts.admission.admit(tenant, allowed.n)
+      let stored: { manifest: Manifest, imageBytes: Buffer[], spooled: boolean }
+      try {
+        const sent = operation.allowed(allowed)
+        const routed = await operation.call(sent, { deadlineMs: parts.deadlineMs })
+        const manifest = buildManifest(tenant, sent, routed, parts.linkTo)
+        const imageBytes = routed.images.map((image) => image.bytes)
+        const { spooled } = await writeGeneration(parts.storage, parts.spool, { manifest, manifestKey: manifestKey(tenant.storagePrefix, manifest.id), imageBytes })
+        stored = { manifest, imageBytes, spooled }
+      } catch (error) {
+        await admission.release() // the quota and the slot go back: nothing was stored
+        throw error
+      }
+      const { manifest, imageBytes, spooled } = stored
+      await admission.settle(manifest.images.length)
+      const storedBytes = manifest.images.reduce((sum, image) => sum + image.bytes, 0)
+      parts.events.generationStored(tenant.id, manifest.model, manifest.images.length, storedBytes, spooled)
+      options.log.info({
+        tenantId: tenant.id,
+        operation: operation.name,
+        generationId: manifest.id,
+        model: allowed.model,
+        images: manifest.images.length,
+        upstreamMs: manifest.upstream.latencyMs,
+        spooled
+      }, spooled ? 'generation spooled: durable storage failed, images kept locally' : 'generation stored')
+      // Base64 is encoded from the stored bytes, only when asked for: most callers want the link alone.
+      return answerFromManifest(manifest, operation.wantsBase64 ? imageBytes : undefined)
+    })
+  }
+
+  /** Runs `produce` once per Idempotency-Key; a repeat is rebuilt from the generation it stored. */
+  async #oncePerKey (tenant: Tenant, operation: ReplayedAs, idempotencyKey: string | undefined, produce: () => Promise<GenerateResponse>): Promise<GenerationOutcome> {
+    if (idempotencyKey === undefined) return { response: await produce(), replayed: false }
+    const { outcome, replayed } = await runIdempotent({
+      ...this.#parts.idempotency,
+      key: `${tenant.id}:${idempotencyKey}`,
+      body: operation.body,
+      generationIdOf: (response) => response.id,
+      replay: async (generationId) => await replayGeneration(this.#parts, tenant, generationId, operation.wantsBase64)
+    }, produce)
+    return { response: outcome, replayed }
+  }
+}
