@@ -81,9 +81,9 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
     } else if (outages.isExpected(gatewayError)) {
       outages.refused(request.log, gatewayError)
     } else if (gatewayError.status >= 500) {
-      request.log.error({ err: error, code: gatewayError.code }, 'request failed')
+      request.log.error({ err: error, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request failed')
     } else {
-      request.log.info({ status: gatewayError.status, code: gatewayError.code }, 'request rejected')
+      request.log.info({ status: gatewayError.status, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request rejected')
     }
     // A client that went away gets no answer; there is nobody to send it to.
     if (gatewayError.status === 499 && request.raw.destroyed) return
