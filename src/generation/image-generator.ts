@@ -87,9 +87,9 @@ interface Operation<Sent extends SentRequest> {
   /** response_format b64_json: the answer inlines the stored bytes too. */
   wantsBase64: boolean
   /** The request for the provider, as the policy allows it (the manifest records it). */
-  allowed: (allowed: AllowedSubject) => Sent
-  /** The provider call for this operation. */
-  call: (request: Sent, options: { deadlineMs: number }) => Promise<RoutedGeneration>
+  providerRequest: (allowed: AllowedSubject) => Sent
+  /** This operation's call to the provider side. */
+  callProvider: (request: Sent, options: { deadlineMs: number }) => Promise<RoutedGeneration>
 }
 
 /** What a replay needs of an operation: which request the key covers, and the answer's format. */
@@ -109,8 +109,8 @@ export class ImageGenerator {
       body: request,
       subject: { model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
       wantsBase64: request.response_format === 'b64_json',
-      allowed: (allowed) => ({ ...request, ...allowed }),
-      call: async (sent, callOptions) => await this.#parts.router.generate(sent, callOptions)
+      providerRequest: (allowed) => ({ ...request, ...allowed }),
+      callProvider: async (sent, callOptions) => await this.#parts.router.generate(sent, callOptions)
     }, options)
   }
 
@@ -123,8 +123,8 @@ export class ImageGenerator {
       const admission = await parts.admission.admit(tenant, allowed.n)
       let stored: { manifest: Manifest, imageBytes: Buffer[], spooled: boolean }
       try {
-        const sent = operation.allowed(allowed)
-        const routed = await operation.call(sent, { deadlineMs: parts.deadlineMs })
+        const sent = operation.providerRequest(allowed)
+        const routed = await operation.callProvider(sent, { deadlineMs: parts.deadlineMs })
         const manifest = buildManifest(tenant, sent, routed, parts.linkTo)
         const imageBytes = routed.images.map((image) => image.bytes)
         const { spooled } = await writeGeneration(parts.storage, parts.spool, { manifest, manifestKey: manifestKey(tenant.storagePrefix, manifest.id), imageBytes })
