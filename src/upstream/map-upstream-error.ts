@@ -1,7 +1,8 @@
 // Turns whatever the openai SDK threw into the error the gateway's caller should see. Provider
 // messages pass through for the caller's own mistakes (400); for our credentials and the provider's
 // failures the caller learns what happened, never a secret. Provider text is redacted on the way
-// (messages and the cause kept for the log), since providers echo request headers in errors.
+// (messages and the cause kept for the log), since providers echo request headers in errors. The
+// provider's request id stays on the error for the log (providerRequestId), not for the caller.
 import OpenAI from 'openai'
 import { GatewayError, upstreamFailed } from '../errors/gateway-error.js'
 import { redactedCause, redactTokenPatterns, type RedactSecrets } from './redact-secrets.js'
