@@ -32,9 +32,8 @@ import { metricsRoutes } from './routes/metrics.js'
 import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Spool } from './storage/spool.js'
-import { SpoolFallbackStorage } from './storage/spool-fallback.js'
 import { storedImageBytes } from './storage/stored-image-bytes.js'
-import type { Storage } from './storage/storage.js'
+import type { StorageStack } from './storage/create-storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { UpstreamRouter } from './upstream/upstream-router.js'
@@ -44,7 +43,8 @@ import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
 export interface AppServices {
   config: GatewayConfig
   router: UpstreamRouter
-  storage: Storage
+  /** Durable storage for writes, and the spool-fallback view of it for reads (createStorageStack). */
+  storage: StorageStack
   keys: () => KeyDirectory
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
@@ -111,7 +111,7 @@ export function buildApp (services: AppServices): FastifyInstance {
 
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
-  const readable = services.spool !== undefined ? new SpoolFallbackStorage(services.storage, services.spool) : services.storage
+  const { durable, readable } = services.storage
   const manifests = new ManifestReader(readable, {
     ttlMs: config.manifestCacheTtlMs,
     now: services.now,
@@ -125,7 +125,7 @@ export function buildApp (services: AppServices): FastifyInstance {
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
-  app.register(healthRoutes, { storage: services.storage, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
+  app.register(healthRoutes, { storage: durable, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
   app.register(async (imageScope) => {
@@ -146,7 +146,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       metrics,
       deps: {
         router: services.router,
-        storage: services.storage,
+        storage: durable,
         spool: services.spool,
         linkTo,
         defaultModel: config.defaultModel,
