@@ -9,7 +9,7 @@ import { ManifestReader } from './generation/manifest-reader.js'
 import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import { memoryRequestRateStore, type RequestRateStore } from './limits/request-rate-store.js'
 import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
 import { answerClientError } from './http/client-error.js'
 import { connectionOptions } from './http/connection-options.js'
@@ -36,6 +36,7 @@ import { storedImageBytes } from './storage/stored-image-bytes.js'
 import type { StorageStack } from './storage/create-storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
+import { TenantUsage } from './tenants/tenant-usage.js'
 import type { UpstreamRouter } from './upstream/upstream-router.js'
 import { checkedSerializerFactory } from './validation/checked-serializer.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
@@ -48,8 +49,8 @@ export interface AppServices {
   keys: () => KeyDirectory
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
-  /** Request-rate store shared by replicas; unset, @fastify/rate-limit counts per process. */
-  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Where @fastify/rate-limit counts each tenant's requests (shared by replicas with Redis); unset, in this process. */
+  rateLimitStore?: RequestRateStore
   /** Deletions announced by any replica (Redis pub/sub, or this process only). */
   manifestInvalidations?: ManifestInvalidations
   /** Set when shared state is in Redis, for /readyz. */
@@ -112,6 +113,8 @@ export function buildApp (services: AppServices): FastifyInstance {
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const { durable, readable } = services.storage
+  // One store for the rate limit that counts requests and for GET /v1/usage that reads them.
+  const requestRates = services.rateLimitStore ?? memoryRequestRateStore()
   const manifests = new ManifestReader(readable, {
     ttlMs: config.manifestCacheTtlMs,
     now: services.now,
@@ -137,7 +140,7 @@ export function buildApp (services: AppServices): FastifyInstance {
   app.register(async (tenantScope) => {
     tenantScope.addHook('onRequest', drain.refuseNewWork)
     tenantScope.addHook('onRequest', authenticate)
-    await registerTenantRateLimit(tenantScope, services.rateLimitStore)
+    await registerTenantRateLimit(tenantScope, requestRates)
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
       admission: new ImageAdmission(services.limitStore, { leaseMs: config.inFlightLeaseMs, now: services.now }),
@@ -156,7 +159,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       }
     })
     tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
-    tenantScope.register(usageRoutes, { store: services.limitStore, now: services.now })
+    tenantScope.register(usageRoutes, { usage: new TenantUsage({ limits: services.limitStore, requestRates }, services.now) })
   })
   return app
 }

@@ -109,7 +109,7 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
     )
 
     // Connected last, so a start that fails earlier never opens a Redis connection at all.
-    const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
+    const sharedState = await createSharedState(config.redis, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
     started.push(() => sharedState.close())
     const app = buildApp({
       config, router, storage: storageStack, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
