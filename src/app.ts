@@ -6,11 +6,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GatewayConfig } from './config/load-config.js'
 import { GenerationRecords } from './generation/generation-records.js'
 import { ManifestReader } from './generation/manifest-reader.js'
+import { PublishedImages } from './generation/published-images.js'
 import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
 import { memoryRequestRateStore, type RequestRateStore } from './limits/request-rate-store.js'
 import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
+import { ReadinessChecks } from './health/readiness-checks.js'
 import { answerClientError } from './http/client-error.js'
 import { connectionOptions } from './http/connection-options.js'
 import { answerFrameworkError } from './http/framework-errors.js'
@@ -113,8 +115,6 @@ export function buildApp (services: AppServices): FastifyInstance {
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
   const { durable, readable } = services.storage
-  // One store for the rate limit that counts requests and for GET /v1/usage that reads them.
-  const requestRates = services.rateLimitStore ?? memoryRequestRateStore()
   const manifests = new ManifestReader(readable, {
     ttlMs: config.manifestCacheTtlMs,
     now: services.now,
@@ -128,14 +128,16 @@ export function buildApp (services: AppServices): FastifyInstance {
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
-  app.register(healthRoutes, { storage: durable, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
+  app.register(healthRoutes, { readiness: new ReadinessChecks({ storage: durable, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs }) })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
   app.register(async (imageScope) => {
     imageScope.addHook('onRequest', drain.refuseNewWork)
-    imageScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+    imageScope.register(imageRoutes, { images: new PublishedImages(readable, manifests, { redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined }) })
   })
 
+  // One store for the rate limit that counts requests and for GET /v1/usage that reads them.
+  const requestRates = services.rateLimitStore ?? memoryRequestRateStore()
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
     tenantScope.addHook('onRequest', drain.refuseNewWork)
