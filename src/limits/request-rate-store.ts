@@ -32,8 +32,13 @@ export function memoryRequestRateStore (): RequestRateStore {
 
 /** `read` as a promise. */
 export async function readRequestCount (store: RequestRateStore, key: string, timeWindowMs: number, max: number): Promise<RequestCount> {
+  return await askRequestCount(store, 'read', key, timeWindowMs, max)
+}
+
+/** `incr` or `read` as a promise: the plugin's stores answer through callbacks. */
+export async function askRequestCount (store: RequestRateStore, method: 'incr' | 'read', key: string, timeWindowMs: number, max: number): Promise<RequestCount> {
   return await new Promise((resolve, reject) => {
-    store.read(key, (error, result) => (error !== null || result === undefined ? reject(error ?? new Error('no count')) : resolve(result)), timeWindowMs, max)
+    store[method](key, (error, result) => (error !== null || result === undefined ? reject(error ?? new Error('no count')) : resolve(result)), timeWindowMs, max)
   })
 }
 

@@ -2,14 +2,11 @@
 // INCR+PEXPIRE script per request), with REDIS_FAILURE_POLICY applied — a 503 while Redis is down,
 // or the plugin's per-process LocalStore in its place. Reads (GET /v1/usage) go the same way.
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
-import { pluginStoreFor, type CountCallback, type RequestCount, type RequestRateStore, type RouteStoreOptions } from '../limits/request-rate-store.js'
+import { askRequestCount, memoryRequestRateStore, pluginStoreFor, type CountCallback, type RequestRateStore, type RouteStoreOptions } from '../limits/request-rate-store.js'
 import type { RedisFailureGuard } from './redis-failure-guard.js'
 import { RedisOrMemory } from './redis-or-memory.js'
-
-type CountingMethod = 'incr' | 'read'
 
 export class GuardedRateLimitStore implements RequestRateStore {
   readonly #stores: RedisOrMemory<RequestRateStore>
@@ -30,12 +27,9 @@ export class GuardedRateLimitStore implements RequestRateStore {
     return new GuardedRateLimitStore(this.#stores.map((store) => store.child(routeOptions)))
   }
 
-  // The plugin's stores answer through callbacks; the guard works on promises.
-  #count (name: string, method: CountingMethod, key: string, callback: CountCallback, timeWindow: number, max: number): void {
-    const counted = (store: RequestRateStore) => new Promise<RequestCount>((resolve, reject) => {
-      store[method](key, (error, result) => (error !== null || result === undefined ? reject(error ?? new Error('no result')) : resolve(result)), timeWindow, max)
-    })
-    this.#stores.use(name, counted).then(
+  // The plugin calls back; the guard works on promises.
+  #count (name: string, method: 'incr' | 'read', key: string, callback: CountCallback, timeWindow: number, max: number): void {
+    this.#stores.use(name, (store) => askRequestCount(store, method, key, timeWindow, max)).then(
       (result) => callback(null, result),
       (error: Error) => callback(error)
     )
@@ -44,7 +38,7 @@ export class GuardedRateLimitStore implements RequestRateStore {
 
 /** Counts in Redis under `nameSpace`, this process's LocalStore standing in while Redis fails. */
 export function redisRequestRateStore (redis: Redis, nameSpace: string, guard: RedisFailureGuard): GuardedRateLimitStore {
-  return new GuardedRateLimitStore(new RedisOrMemory<RequestRateStore>(new RedisStore(false, false, redis, nameSpace), new LocalStore(false, false), guard))
+  return new GuardedRateLimitStore(new RedisOrMemory<RequestRateStore>(new RedisStore(false, false, redis, nameSpace), memoryRequestRateStore(), guard))
 }
 
 /** The same as a class for @fastify/rate-limit's `store` option. */

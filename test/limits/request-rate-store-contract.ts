@@ -4,17 +4,16 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
-import { readRequestCount, type RequestCount, type RequestRateStore } from '../../src/limits/request-rate-store.js'
+import { askRequestCount, readRequestCount, type RequestCount, type RequestRateStore } from '../../src/limits/request-rate-store.js'
 
 export type OpenRequestRateStores = (t: Test) => Promise<[RequestRateStore, RequestRateStore]>
 
 const WINDOW_MS = 60_000
 const MAX = 10
 
-export function incr (store: RequestRateStore, key: string, windowMs = WINDOW_MS): Promise<RequestCount> {
-  return new Promise((resolve, reject) => {
-    store.incr(key, (error, result) => (error !== null || result === undefined ? reject(error ?? new Error('no result')) : resolve(result)), windowMs, MAX)
-  })
+/** One request counted, as the plugin counts it. */
+export async function incr (store: RequestRateStore, key: string, windowMs = WINDOW_MS): Promise<RequestCount> {
+  return await askRequestCount(store, 'incr', key, windowMs, MAX)
 }
 
 export function requestRateStoreContract (t: Test, open: OpenRequestRateStores): void {
