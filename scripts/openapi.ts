@@ -20,11 +20,12 @@ export async function openapiDocument (): Promise<unknown> {
   const limitStore = new MemoryLimitStore()
   const idempotencyStore = new MemoryIdempotencyStore()
   const keys = defaultTenantDirectory([], config.defaultPolicy)
+  const files = new LocalStorage({ rootDir: config.storage.dataDir, fsync: false })
   const app = buildApp({
     config,
     // Nothing is called: the app is only built, so services need not be connected.
     router: new UpstreamRouter({ upstreams: [], routes: new Map(), breaker: { failures: 1, cooldownMs: 1 }, events: noUpstreamEvents, images: { download: { timeoutMs: 1, maxBytes: 1 }, maxPixels: 1 } }),
-    storage: new LocalStorage({ rootDir: config.storage.dataDir, fsync: false }),
+    storage: { durable: files, readable: files },
     keys: () => keys,
     limitStore,
     idempotencyStore

@@ -7,11 +7,13 @@ import type { GatewayConfig } from './config/load-config.js'
 import { GenerationRecords } from './generation/generation-records.js'
 import { ImageGenerator } from './generation/image-generator.js'
 import { ManifestReader } from './generation/manifest-reader.js'
+import { PublishedImages } from './generation/published-images.js'
 import { AuthFailureThrottle } from './limits/auth-failures.js'
 import { ImageAdmission } from './limits/image-admission.js'
 import type { LimitStore } from './limits/limit-store.js'
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import { memoryRequestRateStore, type RequestRateStore } from './limits/request-rate-store.js'
 import type { SharedStateReadiness } from './shared-state/create-shared-state.js'
+import { ReadinessChecks } from './health/readiness-checks.js'
 import { answerClientError } from './http/client-error.js'
 import { connectionOptions } from './http/connection-options.js'
 import { answerFrameworkError } from './http/framework-errors.js'
@@ -33,11 +35,11 @@ import { metricsRoutes } from './routes/metrics.js'
 import { usageRoutes } from './routes/usage.js'
 import { createLinkBuilder } from './storage/links.js'
 import type { Spool } from './storage/spool.js'
-import { SpoolFallbackStorage } from './storage/spool-fallback.js'
 import { storedImageBytes } from './storage/stored-image-bytes.js'
-import type { Storage } from './storage/storage.js'
+import type { StorageStack } from './storage/create-storage.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
+import { TenantUsage } from './tenants/tenant-usage.js'
 import type { UpstreamRouter } from './upstream/upstream-router.js'
 import { checkedSerializerFactory } from './validation/checked-serializer.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
@@ -45,12 +47,13 @@ import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
 export interface AppServices {
   config: GatewayConfig
   router: UpstreamRouter
-  storage: Storage
+  /** Durable storage for writes, and the spool-fallback view of it for reads (createStorageStack). */
+  storage: StorageStack
   keys: () => KeyDirectory
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
-  /** Request-rate store shared by replicas; unset, @fastify/rate-limit counts per process. */
-  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Where @fastify/rate-limit counts each tenant's requests (shared by replicas with Redis); unset, in this process. */
+  rateLimitStore?: RequestRateStore
   /** Deletions announced by any replica (Redis pub/sub, or this process only). */
   manifestInvalidations?: ManifestInvalidations
   /** Set when shared state is in Redis, for /readyz. */
@@ -112,7 +115,7 @@ export function buildApp (services: AppServices): FastifyInstance {
 
   const linkTo = createLinkBuilder(config.links.mode, () => config.publicBaseUrl ?? listeningBaseUrl(app, config.host), config.links.storagePublicUrl)
   // Reads fall back to the spool, where generations wait while durable storage is failing.
-  const readable = services.spool !== undefined ? new SpoolFallbackStorage(services.storage, services.spool) : services.storage
+  const { durable, readable } = services.storage
   const manifests = new ManifestReader(readable, {
     ttlMs: config.manifestCacheTtlMs,
     now: services.now,
@@ -126,24 +129,26 @@ export function buildApp (services: AppServices): FastifyInstance {
   const authenticate = createAuthenticate(services.keys, new AuthFailureThrottle(services.limitStore, config.authFailures, services.now))
 
   // Public: probes and durable links (the link itself is the capability).
-  app.register(healthRoutes, { storage: services.storage, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs })
+  app.register(healthRoutes, { readiness: new ReadinessChecks({ storage: durable, redis: services.redis, checkTimeoutMs: config.readyTimeoutMs }) })
   app.register(metricsRoutes, { metrics, token: config.metricsToken })
   // Work (downloads and everything a tenant does) is refused once shutdown begins; probes answer.
   app.register(async (imageScope) => {
     imageScope.addHook('onRequest', drain.refuseNewWork)
-    imageScope.register(imageRoutes, { storage: readable, manifests, redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined })
+    imageScope.register(imageRoutes, { images: new PublishedImages(readable, manifests, { redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined }) })
   })
 
+  // One store for the rate limit that counts requests and for GET /v1/usage that reads them.
+  const requestRates = services.rateLimitStore ?? memoryRequestRateStore()
   // Everything a tenant does: authenticated first, then rate-limited per tenant.
   app.register(async (tenantScope) => {
     tenantScope.addHook('onRequest', drain.refuseNewWork)
     tenantScope.addHook('onRequest', authenticate)
-    await registerTenantRateLimit(tenantScope, services.rateLimitStore)
+    await registerTenantRateLimit(tenantScope, requestRates)
     tenantScope.register(generateRoutes, {
       promptMaxLength: config.promptMaxLength,
       generator: new ImageGenerator({
         router: services.router,
-        storage: services.storage,
+        storage: durable,
         spool: services.spool,
         linkTo,
         defaultModel: config.defaultModel,
@@ -156,7 +161,7 @@ export function buildApp (services: AppServices): FastifyInstance {
       })
     })
     tenantScope.register(generationRoutes, { records: new GenerationRecords(readable, manifests, announceDeleted) })
-    tenantScope.register(usageRoutes, { store: services.limitStore, now: services.now })
+    tenantScope.register(usageRoutes, { usage: new TenantUsage({ limits: services.limitStore, requestRates }, services.now) })
   })
   return app
 }

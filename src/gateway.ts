@@ -7,7 +7,7 @@ import { buildApp, REDACTED_LOG_PATHS } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
 import { startSimulator, type Simulator } from './simulator/index.js'
 import { sweepOrphans } from './generation/orphan-sweeper.js'
-import { createStorage } from './storage/create-storage.js'
+import { createStorageStack } from './storage/create-storage.js'
 import { Spool } from './storage/spool.js'
 import { SpoolFlusher } from './storage/spool-flusher.js'
 import { createSharedState } from './shared-state/create-shared-state.js'
@@ -17,7 +17,6 @@ import { TenantRegistry } from './tenants/tenant-registry.js'
 import { createOpenAIUpstream } from './upstream/openai-upstream.js'
 import type { UpstreamEvents } from './upstream/upstream-events.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
-import { MeteredStorage } from './metrics/metered-storage.js'
 import { allUpstreamEvents, metricsUpstreamEvents } from './metrics/metrics-upstream-events.js'
 import { UpstreamRouter } from './upstream/upstream-router.js'
 import { loadConfigFiles, type ConfigFiles } from './config/load-config-files.js'
@@ -65,10 +64,11 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
   // unreachable): a start that fails leaves nothing running.
   const started: Array<() => unknown> = []
   try {
-    const storage = new MeteredStorage(await createStorage(config.storage), metrics)
-    started.push(() => storage.close())
     const spool = new Spool(config.spool.dir)
     await spool.init()
+    const storageStack = await createStorageStack(config.storage, { metrics, spool })
+    const storage = storageStack.durable
+    started.push(() => storage.close())
     const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)
     flusher.start() // generations spooled before a restart go first
     started.push(() => flusher.stop())
@@ -110,10 +110,10 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
     })
 
     // Connected last, so a start that fails earlier never opens a Redis connection at all.
-    const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
+    const sharedState = await createSharedState(config.redis, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
     started.push(() => sharedState.close())
     const app = buildApp({
-      config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
+      config, router, storage: storageStack, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
       limitStore: sharedState.limitStore,
       idempotencyStore: sharedState.idempotencyStore,
       rateLimitStore: sharedState.rateLimitStore,

@@ -4,6 +4,7 @@
 // fails the generation goes to the local spool instead, and the flusher moves it later.
 import { storageUnavailable } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
+import { IMMUTABLE_CACHE_CONTROL as IMMUTABLE } from '../storage/cache-control.js'
 import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 
@@ -12,8 +13,6 @@ export interface GenerationToWrite {
   manifestKey: string
   imageBytes: Buffer[]
 }
-
-const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 export async function writeGeneration (storage: Storage, spool: Spool | undefined, generation: GenerationToWrite): Promise<{ spooled: boolean }> {
   const { manifest } = generation

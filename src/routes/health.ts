@@ -1,18 +1,13 @@
-// Liveness and readiness probes for orchestrators. Readiness checks storage and, when shared state
-// is in Redis, Redis: fail-closed replicas are not ready without it; fail-open ones stay ready and
-// say they are degraded (taking them all out of the load balancer would defeat failing open).
+// Liveness and readiness probes for orchestrators. What readiness checks, and when a replica is
+// degraded rather than not ready, is src/health/readiness-checks.ts; this file is the HTTP side.
 import type { FastifyInstance } from 'fastify'
+import type { ReadinessChecks } from '../health/readiness-checks.js'
 import { answer } from '../openapi/route-responses.js'
 import { refTo } from '../schemas/common.js'
-import { Health, Readiness, type CheckResult } from '../schemas/health.js'
-import type { SharedStateReadiness } from '../shared-state/create-shared-state.js'
-import { StorageError, type Storage } from '../storage/storage.js'
+import { Health, Readiness } from '../schemas/health.js'
 
 export interface HealthRouteOptions {
-  storage: Storage
-  redis?: SharedStateReadiness
-  /** Each check's own deadline: a probe must answer fast even when a dependency hangs. */
-  checkTimeoutMs: number
+  readiness: ReadinessChecks
 }
 const common = { tags: ['operations'], security: [] }
 
@@ -37,40 +32,8 @@ export async function healthRoutes (app: FastifyInstance, options: HealthRouteOp
       }
     }
   }, async (request, reply) => {
-    const [storage, redis] = await Promise.all([
-      probe(() => options.storage.checkReady(), options.checkTimeoutMs, (error) => request.log.warn({ err: error }, 'storage not ready')),
-      options.redis === undefined
-        ? undefined
-        : probe(() => (options.redis as SharedStateReadiness).check(), options.checkTimeoutMs, (error) => request.log.warn({ err: error }, 'Redis not ready'))
-    ])
-    const checks = { storage, ...(redis !== undefined ? { redis } : {}) }
-    const ready = storage === 'ok' && (redis === undefined || redis === 'ok' || options.redis?.required === false)
-    if (!ready) return reply.code(503).send({ status: 'not_ready' as const, checks })
-    return { status: redis !== undefined && redis !== 'ok' ? 'degraded' as const : 'ready' as const, checks }
+    const { state, checks } = await options.readiness.run(request.log)
+    if (state === 'not_ready') return reply.code(503).send({ status: state, checks })
+    return { status: state, checks }
   })
-}
-
-// One check against its own deadline. A check still running when the deadline passes is
-// abandoned: its late failure is not logged again (the timeout already was).
-async function probe (check: () => Promise<void>, timeoutMs: number, onFailure: (error: unknown) => void): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined
-  let timedOut = false
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
-      timedOut = true
-      onFailure(new Error(`no answer within ${timeoutMs} ms`))
-      resolve('timeout')
-    }, timeoutMs)
-  })
-  const checked = check().then(() => 'ok' as const, (error: unknown) => {
-    if (!timedOut) onFailure(error)
-    if (error instanceof StorageError && error.code === 'timeout') return 'timeout' as const
-    if (error instanceof StorageError && error.code === 'full') return 'disk_full' as const
-    return 'unavailable' as const
-  })
-  try {
-    return await Promise.race([checked, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
 }

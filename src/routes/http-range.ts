@@ -1,6 +1,11 @@
 // Parses a single-range `Range: bytes=…` header (RFC 9110 §14). Several ranges, or a header we
 // cannot read, mean "send the whole object", which the RFC allows.
-import type { ByteRange } from '../storage/storage.js'
+
+/** Bytes `start` to `end` of a representation, both inclusive as in the header. */
+export interface ByteRange {
+  start: number
+  end: number
+}
 
 export type RangeDecision =
   | { kind: 'whole' }

@@ -4,18 +4,12 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { notFound } from '../errors/gateway-error.js'
-import type { ManifestReader } from '../generation/manifest-reader.js'
+import { IMMUTABLE_CACHE_CONTROL, type PublishedImages } from '../generation/published-images.js'
 import { emptyAnswer, errorAnswers, headersNamed } from '../openapi/route-responses.js'
-import { isValidImagePath } from '../storage/object-keys.js'
-import { openWholeObject } from '../storage/open-whole-object.js'
-import type { Storage } from '../storage/storage.js'
 import { decideRange, etagMatches } from './http-range.js'
 
 export interface ImageRouteOptions {
-  storage: Storage
-  manifests: ManifestReader
-  /** Set in LINK_MODE=redirect: answer 302 to a presigned URL of this lifetime instead of streaming. */
-  redirectTtlSeconds?: number
+  images: PublishedImages
 }
 
 interface ImageParams {
@@ -23,8 +17,6 @@ interface ImageParams {
   generationId: string
   file: string
 }
-
-const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 // Checked by the handler, not the schema: anything that is not a published image is a 404, never a 400.
 const ImageParams = Type.Object({
@@ -64,21 +56,18 @@ function imageSchema (method: 'GET' | 'HEAD') {
 export async function imageRoutes (app: FastifyInstance, options: ImageRouteOptions): Promise<void> {
   const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
     const { prefix, generationId, file } = request.params
-    if (!isValidImagePath(prefix, generationId, file)) throw notFound('No such image.')
-    const manifest = await options.manifests.read(prefix, generationId)
-    const key = `${prefix}/${generationId}/${file}`
-    const image = manifest?.images.find((candidate) => candidate.key === key)
+    const image = await options.images.find(prefix, generationId, file)
     if (image === undefined) throw notFound('No such image.')
 
-    if (options.redirectTtlSeconds !== undefined && options.storage.presignedGetUrl !== undefined) {
-      const target = await options.storage.presignedGetUrl(key, options.redirectTtlSeconds)
+    const redirect = await options.images.redirectFor(image)
+    if (redirect !== undefined) {
       // The redirect may be cached only while its target is valid; the link itself never expires.
-      return reply.header('cache-control', `private, max-age=${Math.max(0, options.redirectTtlSeconds - 30)}`).redirect(target, 302)
+      return reply.header('cache-control', `private, max-age=${Math.max(0, redirect.ttlSeconds - 30)}`).redirect(redirect.url, 302)
     }
     const etag = `"${image.sha256}"`
     // Headers go on only once the answer is decided: a failure (storage down, hung, torn) must
     // leave as a clean 503, not with an immutable cache-control and an image's length.
-    const imageHeaders = { etag, 'cache-control': IMMUTABLE, 'accept-ranges': 'bytes' }
+    const imageHeaders = { etag, 'cache-control': IMMUTABLE_CACHE_CONTROL, 'accept-ranges': 'bytes' }
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).headers(imageHeaders).send()
 
     const decision = decideRange(request.headers.range, image.bytes)
@@ -87,11 +76,11 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     }
     const range = decision.kind === 'partial' ? decision.range : undefined
     const length = range === undefined ? image.bytes : range.end - range.start + 1
-    const object = request.method === 'HEAD' ? undefined : await openWholeObject(options.storage, key, image.bytes, range)
-    if (request.method !== 'HEAD' && object === undefined) throw notFound('No such image.')
+    const body = request.method === 'HEAD' ? undefined : await options.images.open(image, range)
+    if (request.method !== 'HEAD' && body === undefined) throw notFound('No such image.')
     reply.headers(imageHeaders).header('content-type', image.contentType).header('content-length', length)
     if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
-    return reply.send(object?.body)
+    return reply.send(body)
   }
 
   app.get('/images/:prefix/:generationId/:file', { exposeHeadRoute: false, schema: imageSchema('GET') }, serve)

@@ -1,6 +1,5 @@
 // The one place that decides where shared state lives: per-process memory (no REDIS_URL, one
 // replica) or Redis (many replicas), with REDIS_FAILURE_POLICY wrapped around every Redis store.
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { GatewayConfig } from '../config/load-config.js'
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
 import { MemoryIdempotencyStore } from '../idempotency/memory-idempotency-store.js'
@@ -8,11 +7,13 @@ import { RedisIdempotencyStore } from '../idempotency/redis-idempotency-store.js
 import type { LimitStore } from '../limits/limit-store.js'
 import { MemoryLimitStore } from '../limits/memory-limit-store.js'
 import { RedisLimitStore } from '../limits/redis-limit-store.js'
+import { memoryRequestRateStore, type RequestRateStore } from '../limits/request-rate-store.js'
 import { GuardedIdempotencyStore } from './guarded-idempotency-store.js'
 import { GuardedLimitStore } from './guarded-limit-store.js'
-import { guardedRateLimitStore } from './rate-limit-store.js'
+import { redisRequestRateStore } from './rate-limit-store.js'
 import { checkRedis, closeRedis, createRedisClient, firstConnection, type ConnectionLogger } from './redis-client.js'
 import { RedisFailureGuard } from './redis-failure-guard.js'
+import { RedisOrMemory } from './redis-or-memory.js'
 import { LocalManifestInvalidations, RedisManifestInvalidations, type ManifestInvalidations } from './manifest-invalidations.js'
 import type { SharedStateEvents } from './shared-state-events.js'
 
@@ -25,8 +26,8 @@ export interface SharedStateReadiness {
 export interface SharedState {
   limitStore: LimitStore
   idempotencyStore: IdempotencyStore
-  /** For @fastify/rate-limit; undefined means its own per-process store. */
-  rateLimitStore?: FastifyRateLimitStoreCtor
+  /** The request counts @fastify/rate-limit keeps (and GET /v1/usage reads). */
+  rateLimitStore: RequestRateStore
   /** How a deleted generation reaches every replica's manifest cache. */
   manifestInvalidations: ManifestInvalidations
   /** Set when Redis is configured: what /readyz reports as `checks.redis`. */
@@ -37,14 +38,18 @@ export interface SharedState {
 // How long start-up waits for Redis before it goes on without it (not ready, and per the policy).
 const FIRST_CONNECTION_WAIT_MS = 5000
 
-/** `now` is the clock of the in-memory counters (the quota windows' keys come from the same clock). */
-export async function createSharedState (config: GatewayConfig, log: ConnectionLogger, events: SharedStateEvents, now?: () => number): Promise<SharedState> {
-  if (config.redis === undefined) {
+/**
+ * `redisConfig` is REDIS_* (undefined: no REDIS_URL, everything in this process). `now` is the clock of
+ * the in-memory counters (the quota windows' keys come from the same clock).
+ */
+export async function createSharedState (redisConfig: GatewayConfig['redis'], log: ConnectionLogger, events: SharedStateEvents, now?: () => number): Promise<SharedState> {
+  if (redisConfig === undefined) {
     const limitStore = new MemoryLimitStore({ now })
     const idempotencyStore = new MemoryIdempotencyStore()
     return {
       limitStore,
       idempotencyStore,
+      rateLimitStore: memoryRequestRateStore(),
       manifestInvalidations: new LocalManifestInvalidations(),
       async close () {
         await limitStore.close()
@@ -52,20 +57,20 @@ export async function createSharedState (config: GatewayConfig, log: ConnectionL
       }
     }
   }
-  const { keyPrefix, failurePolicy } = config.redis
-  const redis = createRedisClient(config.redis, log, events)
+  const { keyPrefix, failurePolicy } = redisConfig
+  const redis = createRedisClient(redisConfig, log, events)
   if (!await firstConnection(redis, FIRST_CONNECTION_WAIT_MS)) {
     log.warn({ policy: failurePolicy }, `Redis is not reachable at start; ${failurePolicy === 'fail-closed' ? 'requests get 503 until it is' : 'limits are per process until it is'}`)
   }
   const guard = new RedisFailureGuard(failurePolicy, events, log, () => checkRedis(redis))
-  const limitStore = new GuardedLimitStore(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore({ now }), guard)
-  const idempotencyStore = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard)
+  const limitStore = new GuardedLimitStore(new RedisOrMemory<LimitStore>(new RedisLimitStore(redis, `${keyPrefix}limit:`), new MemoryLimitStore({ now }), guard))
+  const idempotencyStore = new GuardedIdempotencyStore(new RedisOrMemory<IdempotencyStore>(new RedisIdempotencyStore(redis, `${keyPrefix}idem:`), new MemoryIdempotencyStore(), guard))
   const manifestInvalidations = new RedisManifestInvalidations(redis, `${keyPrefix}manifests:deleted`, guard, log)
   return {
     limitStore,
     idempotencyStore,
     manifestInvalidations,
-    rateLimitStore: guardedRateLimitStore(redis, `${keyPrefix}rate:`, guard),
+    rateLimitStore: redisRequestRateStore(redis, `${keyPrefix}rate:`, guard),
     // A readiness check is also a probe: once it passes, requests use Redis again too.
     redis: { check: () => guard.probeNow(), required: failurePolicy === 'fail-closed' },
     async close () {

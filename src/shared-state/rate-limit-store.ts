@@ -1,49 +1,47 @@
-// The request-rate store handed to @fastify/rate-limit when REDIS_URL is set: the plugin's own
-// Redis store (one atomic INCR+PEXPIRE script per request), with REDIS_FAILURE_POLICY applied —
-// a 503 while Redis is down, or the plugin's per-process LocalStore in its place.
-import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitOptions } from '@fastify/rate-limit'
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
+// The request-rate store when REDIS_URL is set: @fastify/rate-limit's own Redis store (one atomic
+// INCR+PEXPIRE script per request), with REDIS_FAILURE_POLICY applied — a 503 while Redis is down,
+// or the plugin's per-process LocalStore in its place. Reads (GET /v1/usage) go the same way.
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
+import { askRequestCount, memoryRequestRateStore, pluginStoreFor, type CountCallback, type RequestRateStore, type RouteStoreOptions } from '../limits/request-rate-store.js'
 import type { RedisFailureGuard } from './redis-failure-guard.js'
+import { RedisOrMemory } from './redis-or-memory.js'
 
-type Incr = FastifyRateLimitStore['incr']
-type IncrResult = { current: number, ttl: number }
-type ChildOptions = Parameters<FastifyRateLimitStore['child']>[0]
+export class GuardedRateLimitStore implements RequestRateStore {
+  readonly #stores: RedisOrMemory<RequestRateStore>
 
-class GuardedRateLimitStore implements FastifyRateLimitStore {
-  readonly #redis: FastifyRateLimitStore
-  readonly #local: FastifyRateLimitStore
-  readonly #guard: RedisFailureGuard
-
-  constructor (redis: FastifyRateLimitStore, local: FastifyRateLimitStore, guard: RedisFailureGuard) {
-    this.#redis = redis
-    this.#local = local
-    this.#guard = guard
+  constructor (stores: RedisOrMemory<RequestRateStore>) {
+    this.#stores = stores
   }
 
-  incr (key: string, callback: Parameters<Incr>[1], timeWindow: number, max: number): void {
-    const viaStore = (store: FastifyRateLimitStore) => () => new Promise<IncrResult>((resolve, reject) => {
-      store.incr(key, (error, result) => (error !== null || result === undefined ? reject(error ?? new Error('no result')) : resolve(result)), timeWindow, max)
-    })
-    this.#guard.use('rate-limit.incr', viaStore(this.#redis), viaStore(this.#local)).then(
+  incr (key: string, callback: CountCallback, timeWindow: number, max: number): void {
+    this.#count('rate-limit.incr', 'incr', key, callback, timeWindow, max)
+  }
+
+  read (key: string, callback: CountCallback, timeWindow: number, max: number): void {
+    this.#count('rate-limit.read', 'read', key, callback, timeWindow, max)
+  }
+
+  child (routeOptions: RouteStoreOptions): RequestRateStore {
+    return new GuardedRateLimitStore(this.#stores.map((store) => store.child(routeOptions)))
+  }
+
+  // The plugin calls back; the guard works on promises.
+  #count (name: string, method: 'incr' | 'read', key: string, callback: CountCallback, timeWindow: number, max: number): void {
+    this.#stores.use(name, (store) => askRequestCount(store, method, key, timeWindow, max)).then(
       (result) => callback(null, result),
       (error: Error) => callback(error)
     )
   }
-
-  child (routeOptions: ChildOptions): FastifyRateLimitStore {
-    return new GuardedRateLimitStore(this.#redis.child(routeOptions), this.#local.child(routeOptions), this.#guard)
-  }
 }
 
-/** A store class for @fastify/rate-limit's `store` option; keys start with `nameSpace`. */
+/** Counts in Redis under `nameSpace`, this process's LocalStore standing in while Redis fails. */
+export function redisRequestRateStore (redis: Redis, nameSpace: string, guard: RedisFailureGuard): GuardedRateLimitStore {
+  return new GuardedRateLimitStore(new RedisOrMemory<RequestRateStore>(new RedisStore(false, false, redis, nameSpace), memoryRequestRateStore(), guard))
+}
+
+/** The same as a class for @fastify/rate-limit's `store` option. */
 export function guardedRateLimitStore (redis: Redis, nameSpace: string, guard: RedisFailureGuard): FastifyRateLimitStoreCtor {
-  return class extends GuardedRateLimitStore {
-    // The plugin constructs its store with its normalised options (typed as an empty interface).
-    constructor (options: FastifyRateLimitOptions) {
-      const { continueExceeding = false, exponentialBackoff = false } = options as RateLimitOptions
-      super(new RedisStore(continueExceeding, exponentialBackoff, redis, nameSpace), new LocalStore(continueExceeding, exponentialBackoff), guard)
-    }
-  }
+  return pluginStoreFor(redisRequestRateStore(redis, nameSpace, guard))
 }

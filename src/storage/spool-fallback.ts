@@ -2,23 +2,20 @@
 // failing (refused or timed out), or a durable copy shorter than its manifest says (torn), is
 // looked up in the spool before the caller hears "missing" or "unavailable". Deletes and key
 // listings cover both, so deleting a spooled generation also stops the flusher from resurrecting
-// it; writes and folder listings are durable storage's alone.
-import { GuardedStorage } from './guarded-storage.js'
+// it; writes and folder listings are durable storage's alone. Built by createStorageStack.
 import { requireWhole } from './open-whole-object.js'
-import type { Spool } from './spool.js'
 import { StorageError, type ByteRange, type FolderListing, type FolderPage, type ObjectInfo, type ObjectStream, type PutOptions, type Storage } from './storage.js'
 
 export class SpoolFallbackStorage implements Storage {
   readonly driver: string
   readonly presignedGetUrl?: (key: string, expiresInSeconds: number) => Promise<string>
   readonly #durable: Storage
-  // The spool's files, failing as StorageError like durable storage does (a raw fs error from the
-  // spool would otherwise be a 500 where storage trouble is a 503).
   readonly #spooled: Storage
 
-  constructor (durable: Storage, spool: Spool) {
+  /** `spooled` is the spool's files, failing as StorageError like durable storage does. */
+  constructor (durable: Storage, spooled: Storage) {
     this.#durable = durable
-    this.#spooled = new GuardedStorage(spool.files)
+    this.#spooled = spooled
     this.driver = durable.driver
     const presign = durable.presignedGetUrl
     if (presign !== undefined) this.presignedGetUrl = async (key, expiresInSeconds) => await presign.call(durable, key, expiresInSeconds)

@@ -3,6 +3,7 @@
 // working: readers fall back to the spool until the flusher has moved the generation.
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
+import { IMMUTABLE_CACHE_CONTROL } from './cache-control.js'
 import { LocalStorage } from './local-storage.js'
 import { GENERATION_ID, manifestKey } from './object-keys.js'
 import type { PutOptions, Storage } from './storage.js'
@@ -57,7 +58,7 @@ export class Spool {
       const bytes = await this.files.getBytes(key)
       const image = images.find((candidate) => candidate.key === key)
       if (bytes === undefined || image === undefined) continue
-      await storage.put(key, bytes, { contentType: image.contentType, sha256: image.sha256, cacheControl: 'public, max-age=31536000, immutable' })
+      await storage.put(key, bytes, { contentType: image.contentType, sha256: image.sha256, cacheControl: IMMUTABLE_CACHE_CONTROL })
     }
     await storage.put(manifest, manifestJson, { contentType: 'application/json' })
     await this.files.delete(keys)

@@ -1,12 +1,16 @@
 // Wraps a storage driver so every operation's latency and outcome is measured, whatever the driver.
-import { StorageDecorator } from '../storage/storage-decorator.js'
-import type { Storage } from '../storage/storage.js'
-import type { GatewayMetrics } from './gateway-metrics.js'
+import { StorageDecorator } from './storage-decorator.js'
+import type { Storage } from './storage.js'
+
+/** Where measured operations go (GatewayMetrics in the gateway); storage knows no metrics library. */
+export interface StorageMetrics {
+  storageOperation(driver: string, operation: string, outcome: 'ok' | 'error', seconds: number): void
+}
 
 export class MeteredStorage extends StorageDecorator {
-  readonly #metrics: GatewayMetrics
+  readonly #metrics: StorageMetrics
 
-  constructor (inner: Storage, metrics: GatewayMetrics) {
+  constructor (inner: Storage, metrics: StorageMetrics) {
     super(inner)
     this.#metrics = metrics
   }
