@@ -1,7 +1,7 @@
 // Gets verified image bytes for a request from the first upstream that can give them: tries the
 // model's targets in order, skipping open circuits, and falls back on any failure the provider (not
 // the caller) is to blame for — errors, timeouts, rate limits, empty answers, broken images.
-import { GatewayError, upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { checkImageDimensions, type DimensionLimits } from '../images/check-image-dimensions.js'
 import { inspectImage, NotAnImageError, type ImageFacts } from '../images/inspect-image.js'
 import type { GenerateRequest } from '../schemas/generation.js'
@@ -49,7 +49,7 @@ export async function obtainImages (router: UpstreamRouter, request: GenerateReq
       if (deadline.aborted) {
         target.breaker.failure()
         router.events.outcome(target.upstream.name, target.model, 'deadline', performance.now() - startedAt)
-        throw new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_deadline', message: `No image within the gateway's deadline of ${options.deadlineMs} ms.`, cause: error })
+        throw new GatewayError('upstream_deadline', { message: `No image within the gateway's deadline of ${options.deadlineMs} ms.`, cause: error })
       }
       const mapped = mapUpstreamError(error)
       router.events.outcome(target.upstream.name, target.model, mapped.code, performance.now() - startedAt)
@@ -65,10 +65,7 @@ export async function obtainImages (router: UpstreamRouter, request: GenerateReq
   }
   if (lastError !== undefined) throw lastError
   const retryAfter = String(Math.max(1, Math.ceil((skippedRetryInMs ?? 1000) / 1000)))
-  throw new GatewayError({
-    status: 503,
-    type: 'upstream_error',
-    code: 'upstreams_unavailable',
+  throw new GatewayError('upstreams_unavailable', {
     message: `Every upstream for model ${request.model} is failing and temporarily skipped; retry later.`,
     headers: { 'retry-after': retryAfter }
   })
@@ -80,7 +77,7 @@ function providerToBlame (error: GatewayError): boolean {
 }
 
 async function verified (answer: UpstreamAnswer, allowedHosts: ReadonlySet<string>, dimensions: DimensionLimits, download: ObtainOptions['download'], signal: AbortSignal): Promise<VerifiedImage[]> {
-  if (answer.images.length === 0) throw upstreamFailed('The image provider answered without any image.', 'upstream_no_images')
+  if (answer.images.length === 0) throw new GatewayError('upstream_no_images')
   const collected = await collectImageBytes(answer.images, { allowedHosts, ...download, signal })
   return collected.map((image, index) => {
     try {
@@ -89,7 +86,7 @@ async function verified (answer: UpstreamAnswer, allowedHosts: ReadonlySet<strin
       return { ...image, facts }
     } catch (error) {
       if (!(error instanceof NotAnImageError)) throw error
-      throw upstreamFailed(`The image provider returned image ${index} that is not a usable image: ${error.message}.`, 'upstream_invalid_image', error)
+      throw new GatewayError('upstream_invalid_image', { message: `The image provider returned image ${index} that is not a usable image: ${error.message}.`, cause: error })
     }
   })
 }

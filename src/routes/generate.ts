@@ -2,7 +2,7 @@
 // images.generate), answered with durable links. Policy and image quota are checked here, before
 // the provider is called; a failed generation gives its quota back.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { invalidRequest } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { IdempotencyStore, StoredAnswer } from '../idempotency/idempotency-store.js'
 import { runIdempotent } from '../idempotency/run-idempotent.js'
 import type { Tenant } from '../tenants/tenant.js'
@@ -57,7 +57,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       const idempotencyKey = request.headers['idempotency-key']
       if (idempotencyKey === undefined) return await generate(request, tenant)
       if (typeof idempotencyKey !== 'string' || !Value.Check(IdempotencyKey, idempotencyKey)) {
-        throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key')
+        throw new GatewayError('invalid_value', { message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.', param: 'Idempotency-Key' })
       }
       const { response, replayed } = await runIdempotent({
         store: options.idempotency.store,

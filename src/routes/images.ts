@@ -3,7 +3,7 @@
 // that does not name a published image is a 404, whatever it looks like.
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { notFound } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { ManifestReader } from '../generation/manifest-reader.js'
 import { emptyAnswer, errorAnswers, headersNamed } from '../openapi/route-responses.js'
 import { isValidImagePath } from '../storage/object-keys.js'
@@ -64,11 +64,11 @@ function imageSchema (method: 'GET' | 'HEAD') {
 export async function imageRoutes (app: FastifyInstance, options: ImageRouteOptions): Promise<void> {
   const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
     const { prefix, generationId, file } = request.params
-    if (!isValidImagePath(prefix, generationId, file)) throw notFound('No such image.')
+    if (!isValidImagePath(prefix, generationId, file)) throw new GatewayError('not_found', { message: 'No such image.' })
     const manifest = await options.manifests.read(prefix, generationId)
     const key = `${prefix}/${generationId}/${file}`
     const image = manifest?.images.find((candidate) => candidate.key === key)
-    if (image === undefined) throw notFound('No such image.')
+    if (image === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
 
     if (options.redirectTtlSeconds !== undefined && options.storage.presignedGetUrl !== undefined) {
       const target = await options.storage.presignedGetUrl(key, options.redirectTtlSeconds)
@@ -88,7 +88,7 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     const range = decision.kind === 'partial' ? decision.range : undefined
     const length = range === undefined ? image.bytes : range.end - range.start + 1
     const object = request.method === 'HEAD' ? undefined : await openWholeObject(options.storage, key, image.bytes, range)
-    if (request.method !== 'HEAD' && object === undefined) throw notFound('No such image.')
+    if (request.method !== 'HEAD' && object === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
     reply.headers(imageHeaders).header('content-type', image.contentType).header('content-length', length)
     if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
     return reply.send(object?.body)
