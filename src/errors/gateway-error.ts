@@ -1,31 +1,31 @@
 // One error family for the whole gateway: every failure that reaches a caller is a GatewayError,
-// rendered by one handler into the OpenAI error envelope.
+// built from a catalogue code (error-catalogue.ts) that fixes its status and type, and rendered by
+// one handler into the OpenAI error envelope.
+import type { ErrorEnvelope } from '../schemas/common.js'
+import { errorSpec, type ErrorCode, type ErrorType, type FixedMessageCode } from './error-catalogue.js'
 
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'upstream_error'
-  | 'storage_error'
-  | 'timeout_error'
-  | 'server_error'
-
-export interface GatewayErrorOptions {
-  status: number
-  type: ErrorType
-  code: string
-  message: string
+interface CommonOptions {
+  /** The request field at fault; the catalogue's when it always names the same one. */
   param?: string | null
+  /** Added to (and overriding) the catalogue's fixed headers. */
   headers?: Record<string, string>
   cause?: unknown
 }
 
-export class GatewayError extends Error {
+// A code whose message the catalogue fixes takes none; every other code needs one.
+type MessageOption<C extends ErrorCode> = C extends FixedMessageCode ? { message?: never } : { message: string }
+// Only a provider's rejection carries the provider's own code (see upstream/map-upstream-error.ts).
+type ProviderOption<C extends ErrorCode> = C extends 'upstream_rejected' ? { providerCode?: string } : { providerCode?: never }
+
+export type GatewayErrorOptions<C extends ErrorCode> = CommonOptions & MessageOption<C> & ProviderOption<C>
+
+type OptionsArgument<C extends ErrorCode> = C extends FixedMessageCode ? [options?: GatewayErrorOptions<C>] : [options: GatewayErrorOptions<C>]
+
+export class GatewayError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C
+  /** From the catalogue: a code always answers with the same status and type. */
   readonly status: number
   readonly type: ErrorType
-  readonly code: string
   readonly param: string | null
   readonly headers: Record<string, string>
   /**
@@ -33,46 +33,31 @@ export class GatewayError extends Error {
    * known: for the log and the provider's support, never sent to the caller.
    */
   providerRequestId?: string
+  /** The provider's own code for an `upstream_rejected`, shown to the caller in place of ours. */
+  readonly providerCode: string | undefined
 
-  constructor (options: GatewayErrorOptions) {
-    super(options.message, { cause: options.cause })
+  constructor (code: C, ...[options]: OptionsArgument<C>) {
+    const spec = errorSpec(code)
+    const given: CommonOptions & { message?: string, providerCode?: string } = options ?? {}
+    const message = spec.message ?? given.message
+    if (message === undefined) throw new TypeError(`GatewayError ${code} needs a message`)
+    super(message, { cause: given.cause })
     this.name = 'GatewayError'
-    this.status = options.status
-    this.type = options.type
-    this.code = options.code
-    this.param = options.param ?? null
-    this.headers = options.headers ?? {}
+    this.code = code
+    this.status = spec.status
+    this.type = spec.type
+    this.param = given.param ?? spec.param ?? null
+    this.headers = { ...spec.headers, ...given.headers }
+    this.providerCode = given.providerCode
   }
-}
 
-export function invalidRequest (message: string, param: string | null, code = 'invalid_value'): GatewayError {
-  return new GatewayError({ status: 400, type: 'invalid_request_error', code, message, param })
-}
+  /** The code the caller sees: ours, or the provider's for a rejection it explained itself. */
+  get envelopeCode (): string {
+    return this.providerCode ?? this.code
+  }
 
-export function notFound (message = 'Not found.'): GatewayError {
-  return new GatewayError({ status: 404, type: 'not_found_error', code: 'not_found', message })
-}
-
-/**
- * A generation whose stored manifest fails its schema: it exists, but nothing of it is served. A 404
- * like a missing one, with its own code so an operator can tell data damage from a wrong id.
- */
-export function generationUnreadable (): GatewayError {
-  return new GatewayError({ status: 404, type: 'not_found_error', code: 'generation_unreadable', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' })
-}
-
-export function unauthorized (message: string, code = 'invalid_api_key'): GatewayError {
-  return new GatewayError({ status: 401, type: 'authentication_error', code, message })
-}
-
-export function upstreamFailed (message: string, code = 'upstream_error', cause?: unknown): GatewayError {
-  return new GatewayError({ status: 502, type: 'upstream_error', code, message, cause })
-}
-
-// Storage outages are usually short (a bucket failing over, a disk being freed): tell clients to
-// come back soon rather than leave them to guess or to retry at once.
-const STORAGE_RETRY_AFTER_SECONDS = '5'
-
-export function storageUnavailable (message: string, cause?: unknown): GatewayError {
-  return new GatewayError({ status: 503, type: 'storage_error', code: 'storage_unavailable', message, cause, headers: { 'retry-after': STORAGE_RETRY_AFTER_SECONDS } })
+  /** The OpenAI error envelope, fields in the order OpenAI sends them. */
+  envelope (): ErrorEnvelope {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.envelopeCode } }
+  }
 }

@@ -1,6 +1,6 @@
 // Reading, listing and deleting a tenant's stored generations. Every lookup is confined to the
 // tenant's own storage prefix, so another tenant's ids are simply not found.
-import { generationUnreadable, invalidRequest, notFound } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
@@ -27,10 +27,10 @@ export class GenerationRecords {
   }
 
   async get (tenant: Tenant, generationId: string): Promise<Manifest> {
-    if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
+    if (!GENERATION_ID.test(generationId)) throw new GatewayError('not_found', { message: 'No such generation.' })
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
-    if (found.state === 'unreadable') throw generationUnreadable()
-    if (found.state === 'missing') throw notFound('No such generation.')
+    if (found.state === 'unreadable') throw new GatewayError('generation_unreadable')
+    if (found.state === 'missing') throw new GatewayError('not_found', { message: 'No such generation.' })
     return found.manifest
   }
 
@@ -40,7 +40,7 @@ export class GenerationRecords {
    */
   async list (tenant: Tenant, limit: number, after?: string): Promise<GenerationPage> {
     // The route's schema already refuses such a cursor; this guards any other caller.
-    if (after !== undefined && !GENERATION_ID.test(after)) throw invalidRequest('after must be a generation id (the last_id of the previous page).', 'after')
+    if (after !== undefined && !GENERATION_ID.test(after)) throw new GatewayError('invalid_value', { message: 'after must be a generation id (the last_id of the previous page).', param: 'after' })
     const folders = await this.#storage.listFolders(`${tenant.storagePrefix}/`, { limit, startAfter: after })
     const manifests = await Promise.all(folders.names
       .filter((name) => GENERATION_ID.test(name))
@@ -51,9 +51,9 @@ export class GenerationRecords {
   /** Unpublishes first (the manifest), then removes every object of the generation. */
   async delete (tenant: Tenant, generationId: string): Promise<void> {
     // An unreadable generation can still be deleted: it is the tenant's, and it serves nothing.
-    if (!GENERATION_ID.test(generationId)) throw notFound('No such generation.')
+    if (!GENERATION_ID.test(generationId)) throw new GatewayError('not_found', { message: 'No such generation.' })
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
-    if (found.state === 'missing') throw notFound('No such generation.')
+    if (found.state === 'missing') throw new GatewayError('not_found', { message: 'No such generation.' })
     const key = manifestKey(tenant.storagePrefix, generationId)
     await this.#storage.delete([key])
     this.#manifests.forget(tenant.storagePrefix, generationId)

@@ -2,7 +2,7 @@
 // generation's manifest (durable links, revised prompts, image keys, what the provider answered)
 // and, for b64_json, the image bytes. A generation deleted since is a 410 whatever the response
 // format: its links are dead.
-import { GatewayError, generationUnreadable } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { GenerateResponse, ManifestImage } from '../schemas/generation.js'
 import type { Tenant } from '../tenants/tenant.js'
 import { answerFromManifest } from './generation-answer.js'
@@ -21,7 +21,7 @@ export async function replayGeneration (deps: ReplayDeps, tenant: Tenant, genera
   // Past the cache: another replica may have deleted the generation since this one cached it.
   const found = await deps.manifests.lookup(tenant.storagePrefix, generationId, { fresh: true })
   if (found.state === 'missing') throw generationDeleted()
-  if (found.state === 'unreadable') throw generationUnreadable()
+  if (found.state === 'unreadable') throw new GatewayError('generation_unreadable')
   const { manifest } = found
   if (!wantsBase64) return answerFromManifest(manifest)
   const imageBytes = await Promise.all(manifest.images.map(async (image) => await deps.readImage(image)))
@@ -30,5 +30,5 @@ export async function replayGeneration (deps: ReplayDeps, tenant: Tenant, genera
 }
 
 function generationDeleted (): GatewayError {
-  return new GatewayError({ status: 410, type: 'not_found_error', code: 'generation_deleted', message: 'The generation this Idempotency-Key produced has been deleted.' })
+  return new GatewayError('generation_deleted')
 }

@@ -2,7 +2,7 @@
 // manifest last (readers treat a generation without a manifest as absent), and on any failure the
 // images already written are removed. The provider has been paid by then, so when durable storage
 // fails the generation goes to the local spool instead, and the flusher moves it later.
-import { storageUnavailable } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
 import { IMMUTABLE_CACHE_CONTROL as IMMUTABLE } from '../storage/cache-control.js'
 import type { Spool } from '../storage/spool.js'
@@ -28,14 +28,14 @@ export async function writeGeneration (storage: Storage, spool: Spool | undefine
     return { spooled: false }
   } catch (error) {
     await storage.delete(written).catch(() => {}) // what stays behind, the orphan sweep removes
-    if (spool === undefined) throw storageUnavailable('Storage failed while saving the generated images; nothing was stored.', error)
+    if (spool === undefined) throw new GatewayError('storage_unavailable', { message: 'Storage failed while saving the generated images; nothing was stored.', cause: error })
     try {
       await spool.save(
         manifest.images.map((image, index) => ({ key: image.key, bytes: generation.imageBytes[index] as Buffer, options: { contentType: image.contentType } })),
         { key: generation.manifestKey, bytes: Buffer.from(JSON.stringify(manifest)) })
       return { spooled: true }
     } catch (spoolError) {
-      throw storageUnavailable('Storage and the local spool both failed while saving the generated images.', new AggregateError([error, spoolError]))
+      throw new GatewayError('storage_unavailable', { message: 'Storage and the local spool both failed while saving the generated images.', cause: new AggregateError([error, spoolError]) })
     }
   }
 }

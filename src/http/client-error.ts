@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto'
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
-import { parserErrorCode, protocolError } from './protocol-errors.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { parserErrorCode } from './parser-error-code.js'
 
 export function answerClientError (error: Error & { code?: string }, socket: Socket, log: FastifyBaseLogger): void {
   // The peer is gone: there is nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const gatewayError = protocolError(parserErrorCode(error.code ?? ''))
+  const gatewayError = new GatewayError(parserErrorCode(error.code ?? ''))
   const requestId = randomUUID()
   // The address and port match the "incoming request" line when a request was under way.
   log.info({ reqId: requestId, status: gatewayError.status, code: gatewayError.code, nodeCode: error.code, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort }, 'connection rejected')
@@ -20,7 +21,7 @@ export function answerClientError (error: Error & { code?: string }, socket: Soc
     socket.destroy()
     return
   }
-  const body = JSON.stringify({ error: { message: gatewayError.message, type: gatewayError.type, param: gatewayError.param, code: gatewayError.code } })
+  const body = JSON.stringify(gatewayError.envelope())
   const headers = [
     `HTTP/1.1 ${gatewayError.status} ${STATUS_CODES[gatewayError.status] ?? ''}`,
     'content-type: application/json; charset=utf-8',

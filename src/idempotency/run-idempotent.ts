@@ -59,19 +59,12 @@ export async function runIdempotent<Outcome> (call: IdempotentCall<Outcome>, exe
     if (claim.record.fingerprint !== fingerprint) throw conflict()
     if (claim.record.state === 'done') return { outcome: await call.replay(claim.record.generationId), replayed: true }
     if (Date.now() > waitUntil) {
-      throw new GatewayError({ status: 409, type: 'invalid_request_error', code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still running; retry later.', headers: { 'retry-after': '5' } })
+      throw new GatewayError('idempotency_in_progress')
     }
     await sleep(call.pollMs ?? 100)
   }
 }
 
 function conflict (): GatewayError {
-  return new GatewayError({
-    status: 409,
-    type: 'invalid_request_error',
-    code: 'idempotency_key_reused',
-    param: 'Idempotency-Key',
-    message: 'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
-    headers: { 'x-should-retry': 'false' }
-  })
+  return new GatewayError('idempotency_key_reused')
 }

@@ -30,11 +30,7 @@ export class AuthFailureThrottle {
     const window = this.#window(address)
     const [failures = 0] = await this.#store.peek([window.key])
     if (failures < this.#limits.max) return
-    throw new GatewayError({
-      status: 429,
-      type: 'rate_limit_error',
-      code: 'too_many_failed_authentications',
-      message: 'Too many failed authentications from this address; wait before trying again.',
+    throw new GatewayError('too_many_failed_authentications', {
       headers: { 'retry-after': String(Math.max(1, Math.ceil((window.resetAt - window.now) / 1000))) }
     })
   }

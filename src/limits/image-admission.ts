@@ -53,12 +53,8 @@ export class ImageAdmission {
     const slotId = randomUUID()
     const slot = await this.#store.leaseSlot(counters.inFlightKey, slotId, tenant.policy.maxInFlight, this.#leaseMs)
     if (!slot.ok) {
-      throw new GatewayError({
-        status: 429,
-        type: 'rate_limit_error',
-        code: 'too_many_in_flight',
-        message: `Tenant ${tenant.id} already has ${slot.used} generations in flight (limit ${tenant.policy.maxInFlight}); retry when one finishes.`,
-        headers: { 'retry-after': '1' }
+      throw new GatewayError('too_many_in_flight', {
+        message: `Tenant ${tenant.id} already has ${slot.used} generations in flight (limit ${tenant.policy.maxInFlight}); retry when one finishes.`
       })
     }
     let quota
@@ -99,10 +95,7 @@ function quotaExceeded (tenant: Tenant, asked: number, blocked: WindowCounter, u
   const window = blocked.key === dayKey ? 'day (UTC)' : 'minute'
   // A request larger than the whole quota can never pass; a used-up daily quota will not pass soon.
   const hopeless = asked > blocked.limit || blocked.key === dayKey
-  return new GatewayError({
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'image_quota_exceeded',
+  return new GatewayError('image_quota_exceeded', {
     message: `Image quota exceeded for tenant ${tenant.id}: ${used} of ${blocked.limit} images used this ${window}, ${asked} asked.`,
     headers: { 'retry-after': String(retryAfterSeconds), ...(hopeless ? { 'x-should-retry': 'false' } : {}) }
   })

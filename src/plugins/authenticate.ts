@@ -2,7 +2,7 @@
 // read, so an unauthenticated caller cannot make the gateway parse anything. Failed attempts are
 // counted per client address and throttled.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import { GatewayError, unauthorized } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { AuthFailureThrottle } from '../limits/auth-failures.js'
 import type { KeyDirectory } from '../tenants/key-directory.js'
 import type { Tenant } from '../tenants/tenant.js'
@@ -20,7 +20,7 @@ function presentedKey (request: FastifyRequest): string | undefined {
   if (authorization !== undefined) {
     const match = BEARER.exec(authorization)
     if (match?.[1] === undefined) {
-      throw unauthorized('Malformed Authorization header; expected "Authorization: Bearer <key>".', 'invalid_authorization_header')
+      throw new GatewayError('invalid_authorization_header')
     }
     return match[1]
   }
@@ -32,13 +32,13 @@ function presentedKey (request: FastifyRequest): string | undefined {
 function resolveTenant (request: FastifyRequest, keys: KeyDirectory): Tenant {
   const apiKey = presentedKey(request)
   if (apiKey === undefined) {
-    throw unauthorized('Missing API key; send it as "Authorization: Bearer <key>" or "x-api-key: <key>".', 'missing_api_key')
+    throw new GatewayError('missing_api_key')
   }
   const resolution = keys.resolve(apiKey)
   if (resolution.status === 'expired') {
-    throw unauthorized(`This API key expired at ${resolution.expiresAt.toISOString()}; ask for a new one.`, 'expired_api_key')
+    throw new GatewayError('expired_api_key', { message: `This API key expired at ${resolution.expiresAt.toISOString()}; ask for a new one.` })
   }
-  if (resolution.status === 'unknown') throw unauthorized('Invalid API key.')
+  if (resolution.status === 'unknown') throw new GatewayError('invalid_api_key')
   return resolution.tenant
 }
 

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { GatewayError } from '../errors/gateway-error.js'
 
 async function documentedStatuses (app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -15,7 +16,7 @@ async function documentedStatuses (app: FastifyInstance): Promise<void> {
     request.log.error({ status }, message)
     if (payload instanceof Readable) payload.destroy()
     reply.code(500).type('application/json; charset=utf-8')
-    return JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'undocumented_status' } })
+    return JSON.stringify(new GatewayError('undocumented_status', { message }).envelope())
   })
 }
 

@@ -2,36 +2,12 @@
 // {"error": {message, type, param, code}} with the right status and headers.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { GatewayError, notFound, storageUnavailable } from '../errors/gateway-error.js'
+import type { ErrorCode } from '../errors/error-catalogue.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { fastifyErrorCode } from '../http/fastify-error-code.js'
 import { StorageError, TornObjectError } from '../storage/storage.js'
 import type { FieldError } from '../validation/typebox-validator.js'
 import { OutageLog } from './outage-log.js'
-
-function fromFastifyError (error: FastifyError): GatewayError | undefined {
-  if (error.validation !== undefined) {
-    const first = error.validation[0] as unknown as Partial<FieldError> | undefined
-    return new GatewayError({
-      status: 400,
-      type: 'invalid_request_error',
-      code: 'invalid_value',
-      param: first?.param ?? null,
-      message: first?.message ?? error.message
-    })
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError({ status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', message: 'Content-Type must be application/json.' })
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError({ status: 413, type: 'invalid_request_error', code: 'request_too_large', message: 'The request body is larger than this gateway accepts.' })
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: 'The request body is not valid JSON.' })
-  }
-  if (error.statusCode === 400 && error instanceof SyntaxError) {
-    return new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: 'The request body is not valid JSON.' })
-  }
-  return undefined
-}
 
 const STORAGE_MESSAGES: Record<StorageError['code'], string> = {
   failed: 'Storage is unavailable; try again shortly.',
@@ -42,20 +18,18 @@ const STORAGE_MESSAGES: Record<StorageError['code'], string> = {
 
 function toGatewayError (error: FastifyError | GatewayError): GatewayError {
   if (error instanceof GatewayError) return error
-  if (error instanceof StorageError) return storageUnavailable(STORAGE_MESSAGES[error.code], error)
-  const known = fromFastifyError(error)
-  if (known !== undefined) return known
-  const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) {
-    return new GatewayError({ status, type: 'invalid_request_error', code: error.code ?? 'bad_request', message: error.message })
+  if (error instanceof StorageError) return new GatewayError('storage_unavailable', { message: STORAGE_MESSAGES[error.code], cause: error })
+  if (error.validation !== undefined) {
+    const first = error.validation[0] as unknown as Partial<FieldError> | undefined
+    return new GatewayError('invalid_value', { param: first?.param ?? null, message: first?.message ?? error.message })
   }
-  return new GatewayError({ status: 500, type: 'server_error', code: 'internal_error', message: 'The gateway failed unexpectedly.', cause: error })
+  return new GatewayError(fastifyErrorCode(error), { cause: error })
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The error this request was answered with, if any (for metrics and logs). */
-    answeredError: { status: number, code: string } | null
+    answeredError: { status: number, code: ErrorCode } | null
   }
 }
 
@@ -67,7 +41,7 @@ export function sendGatewayError (reply: FastifyReply, error: GatewayError): Fas
   return reply
     .code(error.status)
     .headers(error.headers)
-    .send({ error: { message: error.message, type: error.type, param: error.param, code: error.code } })
+    .send(error.envelope())
 }
 
 async function errorHandler (app: FastifyInstance): Promise<void> {
@@ -82,14 +56,18 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
       outages.refused(request.log, gatewayError)
     } else if (gatewayError.status >= 500) {
       request.log.error({ err: error, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request failed')
+    } else if (gatewayError.code === 'bad_request') {
+      // The catalogue's fallback, only ever built from a Fastify error: its code names the missing entry.
+      const framework = error as FastifyError
+      request.log.warn({ status: framework.statusCode, frameworkCode: framework.code, reason: framework.message }, 'request rejected by Fastify with no catalogue entry; answered 400 bad_request')
     } else {
-      request.log.info({ status: gatewayError.status, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request rejected')
+      request.log.info({ status: gatewayError.status, code: gatewayError.code, providerCode: gatewayError.providerCode, providerRequestId: gatewayError.providerRequestId }, 'request rejected')
     }
     // A client that went away gets no answer; there is nobody to send it to.
     if (gatewayError.status === 499 && request.raw.destroyed) return
     return sendGatewayError(reply, gatewayError)
   })
-  app.setNotFoundHandler((request, reply) => sendGatewayError(reply, notFound(`No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`)))
+  app.setNotFoundHandler((request, reply) => sendGatewayError(reply, new GatewayError('not_found', { message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` })))
 }
 
 export default fp(errorHandler, { name: 'error-handler' })

@@ -3,10 +3,11 @@
 // detected, so one warn line per code per interval, without a stack, says how many were refused.
 // Logged per request at error level with stacks, a Redis outage once wrote thousands of lines a minute.
 import type { FastifyBaseLogger } from 'fastify'
+import type { ErrorCode } from '../errors/error-catalogue.js'
 import type { GatewayError } from '../errors/gateway-error.js'
 
 /** 503 codes that mean "a dependency is unavailable, try again", never a bug in the gateway. */
-export const EXPECTED_OUTAGE_CODES: ReadonlySet<string> = new Set([
+export const EXPECTED_OUTAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'shared_state_unavailable',
   'storage_unavailable',
   'upstreams_unavailable',

@@ -4,7 +4,7 @@
 // benefit: the OpenAI SDKs never compress requests, and prompts are small.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { protocolError } from '../http/protocol-errors.js'
+import { GatewayError } from '../errors/gateway-error.js'
 
 function hasBody (request: FastifyRequest): boolean {
   // Fastify never reads a GET or HEAD body, so its encoding does not matter.
@@ -25,7 +25,7 @@ async function rejectEncodedBodies (app: FastifyInstance): Promise<void> {
   app.addHook('preParsing', async (request, _reply, payload) => {
     const contentEncoding = request.headers['content-encoding']
     if (contentEncoding === undefined || !hasBody(request) || isIdentity(contentEncoding)) return payload
-    throw protocolError('unsupported_content_encoding')
+    throw new GatewayError('unsupported_content_encoding')
   })
 }
 

@@ -6,13 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError } from '../errors/gateway-error.js'
 
 export function shuttingDown (): GatewayError {
-  return new GatewayError({
-    status: 503,
-    type: 'server_error',
-    code: 'shutting_down',
-    message: 'The gateway is shutting down and did not process this request; send it again (another replica will take it).',
-    headers: { 'retry-after': '1', connection: 'close' }
-  })
+  return new GatewayError('shutting_down')
 }
 
 export class ShutdownDrain {

@@ -23,10 +23,7 @@ export async function registerTenantRateLimit (scope: FastifyInstance, store: Re
     keyGenerator: (request) => requestRateKey(tenantOf(request).id),
     max: (request) => tenantOf(request).policy.rateLimit.max,
     timeWindow: (request) => tenantOf(request).policy.rateLimit.timeWindowMs,
-    errorResponseBuilder: (request, context) => new GatewayError({
-      status: 429,
-      type: 'rate_limit_error',
-      code: 'rate_limit_exceeded',
+    errorResponseBuilder: (request, context) => new GatewayError('rate_limit_exceeded', {
       message: `Rate limit reached for tenant ${tenantOf(request).id}: ${context.max} requests per window; retry in ${context.after}.`
     })
   })

@@ -4,7 +4,7 @@
 // idempotent-replayed header.
 import type { FastifyInstance } from 'fastify'
 import { Value } from '@sinclair/typebox/value'
-import { invalidRequest } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { ImageGenerator } from '../generation/image-generator.js'
 import { acceptsIdempotencyKey } from '../openapi/finish-document.js'
 import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
@@ -58,7 +58,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
 function idempotencyKeyOf (header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined
   if (typeof header !== 'string' || !Value.Check(IdempotencyKey, header)) {
-    throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key')
+    throw new GatewayError('invalid_value', { message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.', param: 'Idempotency-Key' })
   }
   return header
 }

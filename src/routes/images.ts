@@ -3,7 +3,7 @@
 // that does not name a published image is a 404, whatever it looks like.
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { notFound } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { IMMUTABLE_CACHE_CONTROL, type PublishedImages } from '../generation/published-images.js'
 import { emptyAnswer, errorAnswers, headersNamed } from '../openapi/route-responses.js'
 import { decideRange, etagMatches } from './http-range.js'
@@ -57,7 +57,7 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
   const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
     const { prefix, generationId, file } = request.params
     const image = await options.images.find(prefix, generationId, file)
-    if (image === undefined) throw notFound('No such image.')
+    if (image === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
 
     const redirect = await options.images.redirectFor(image)
     if (redirect !== undefined) {
@@ -77,7 +77,7 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     const range = decision.kind === 'partial' ? decision.range : undefined
     const length = range === undefined ? image.bytes : range.end - range.start + 1
     const body = request.method === 'HEAD' ? undefined : await options.images.open(image, range)
-    if (request.method !== 'HEAD' && body === undefined) throw notFound('No such image.')
+    if (request.method !== 'HEAD' && body === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
     reply.headers(imageHeaders).header('content-type', image.contentType).header('content-length', length)
     if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
     return reply.send(body)

@@ -2,7 +2,7 @@
 // METRICS_TOKEN is set; then it needs `Authorization: Bearer <METRICS_TOKEN>` (not a tenant key).
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { unauthorized } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { errorAnswers, headersNamed } from '../openapi/route-responses.js'
 
@@ -37,7 +37,7 @@ export async function metricsRoutes (app: FastifyInstance, options: MetricsRoute
       const presented = request.headers.authorization ?? ''
       if (!timingSafeEqual(digest(presented), expected)) {
         reply.header('www-authenticate', 'Bearer')
-        throw unauthorized('Metrics need "Authorization: Bearer <METRICS_TOKEN>".', 'invalid_metrics_token')
+        throw new GatewayError('invalid_metrics_token')
       }
     }
     const { contentType, body } = await options.metrics.exposition()

@@ -21,14 +21,7 @@ const WARN_EVERY_MS = 10_000
 const PROBE_EVERY_MS = 250
 
 export function sharedStateUnavailable (cause?: unknown): GatewayError {
-  return new GatewayError({
-    status: 503,
-    type: 'server_error',
-    code: 'shared_state_unavailable',
-    message: 'The gateway cannot reach its shared state (Redis), so limits cannot be checked; try again shortly.',
-    headers: { 'retry-after': '1' },
-    cause
-  })
+  return new GatewayError('shared_state_unavailable', { cause })
 }
 
 export class RedisFailureGuard {

@@ -2,7 +2,7 @@
 // are atomic per object, so put needs no temp-and-rename; large bodies go up in parts.
 import {
   DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
-  PutObjectCommand, S3Client, type S3ClientConfig
+  NoSuchKey, NotFound, PutObjectCommand, S3Client, type S3ClientConfig
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
@@ -173,8 +173,9 @@ export class S3Storage implements Storage {
   }
 }
 
+// GetObject's NoSuchKey and HeadObject's bodiless NotFound have SDK classes; a store whose error
+// code the SDK does not know still says 404.
 function isMissing (error: unknown): boolean {
-  const name = (error as { name?: string }).name
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-  return name === 'NoSuchKey' || name === 'NotFound' || status === 404
+  if (error instanceof NoSuchKey || error instanceof NotFound) return true
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
 }

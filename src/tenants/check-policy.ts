@@ -16,10 +16,7 @@ export interface PolicySubject {
 }
 
 function forbidden (tenant: Tenant, param: string, value: string | number, allowed: string): GatewayError {
-  return new GatewayError({
-    status: 403,
-    type: 'permission_error',
-    code: 'policy_violation',
+  return new GatewayError('policy_violation', {
     param,
     message: `Tenant ${tenant.id} may not use ${param} ${JSON.stringify(value)}; allowed: ${allowed}.`
   })

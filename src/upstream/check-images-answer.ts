@@ -3,7 +3,7 @@
 // field that is only echoed back is dropped with a warning (docs/upstreams.md, "Provider answers").
 // Whatever comes out matches the gateway's own response and manifest schemas.
 import { Value } from '@sinclair/typebox/value'
-import { upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import {
   ProviderCreated, ProviderEcho, ProviderImagesAnswer, ProviderImageUrl, ProviderTokenCount, REVISED_PROMPT_MAX_LENGTH
 } from '../schemas/provider-answer.js'
@@ -31,11 +31,11 @@ export function checkImagesAnswer ({ body, imageBytes }: ImagesAnswer, bounds: A
   const raw: unknown = body
   if (!Value.Check(ProviderImagesAnswer, raw)) {
     const first = Value.Errors(ProviderImagesAnswer, raw).First()
-    throw upstreamFailed(`The image provider's answer is malformed (${first?.path || '/'}: ${first?.message ?? 'not an object'}).`, 'upstream_malformed_response')
+    throw new GatewayError('upstream_malformed_response', { message: `The image provider's answer is malformed (${first?.path || '/'}: ${first?.message ?? 'not an object'}).` })
   }
   const fields = raw as Fields & { data: Fields[] }
   if (fields.data.length > bounds.imagesAsked) {
-    throw upstreamFailed(`The image provider answered with ${fields.data.length} images where ${bounds.imagesAsked} were asked for.`, 'upstream_malformed_response')
+    throw new GatewayError('upstream_malformed_response', { message: `The image provider answered with ${fields.data.length} images where ${bounds.imagesAsked} were asked for.` })
   }
   const warnings: string[] = []
   const images = fields.data.map((item, index) => toImage(item, imageBytes[index], index, bounds, warnings))
@@ -60,7 +60,7 @@ export function checkImagesAnswer ({ body, imageBytes }: ImagesAnswer, bounds: A
 
 function toImage (item: Fields, bytes: Buffer | undefined, index: number, bounds: AnswerBounds, warnings: string[]): UpstreamImage {
   if (bytes !== undefined && bytes.length > bounds.imageMaxBytes) {
-    throw upstreamFailed(`The image provider's image ${index} is larger than ${bounds.imageMaxBytes} bytes.`, 'upstream_image_too_large')
+    throw new GatewayError('upstream_image_too_large', { message: `The image provider's image ${index} is larger than ${bounds.imageMaxBytes} bytes.` })
   }
   const image: UpstreamImage = {}
   if (bytes !== undefined) image.bytes = bytes

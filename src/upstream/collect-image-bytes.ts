@@ -1,6 +1,6 @@
 // Turns the provider's answer items into bytes: inline images as they came (decoded once, when the
 // answer was read), URLs downloaded at once.
-import { upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { downloadImage, type DownloadLimits } from './download-image.js'
 import type { UpstreamImage } from './upstream.js'
 
@@ -16,6 +16,6 @@ export async function collectImageBytes (images: UpstreamImage[], limits: Downlo
     if (typeof image.url === 'string' && image.url.length > 0) {
       return { bytes: await downloadImage(image.url, limits), revisedPrompt }
     }
-    throw upstreamFailed(`The image provider's answer item ${index} has neither b64_json nor url.`, 'upstream_malformed_response')
+    throw new GatewayError('upstream_malformed_response', { message: `The image provider's answer item ${index} has neither b64_json nor url.` })
   }))
 }

@@ -1,7 +1,7 @@
 // Fetches an image the provider answered with a URL, at once (provider URLs expire), bounded in
 // time and size, and only from hosts we trust: following any URL a provider names would let a
 // compromised provider make the gateway fetch internal addresses.
-import { upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { redactedCause, redactTokenPatterns } from './redact-secrets.js'
 
 export interface DownloadLimits {
@@ -22,7 +22,7 @@ export async function downloadImage (url: string, limits: DownloadLimits): Promi
     try {
       response = await fetch(target, { redirect: 'manual', signal })
     } catch (error) {
-      throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', logSafe(error))
+      throw downloadFailed(`Could not download the image the provider returned: ${describe(signal)}.`, logSafe(error))
     }
     const location = response.headers.get('location')
     if (response.status >= 300 && response.status < 400 && location !== null) {
@@ -32,11 +32,11 @@ export async function downloadImage (url: string, limits: DownloadLimits): Promi
     }
     if (!response.ok) {
       await response.body?.cancel()
-      throw upstreamFailed(`Could not download the image the provider returned: HTTP ${response.status}.`, 'upstream_download_failed')
+      throw downloadFailed(`Could not download the image the provider returned: HTTP ${response.status}.`)
     }
-    return await readBounded(response, limits.maxBytes)
+    return await readBounded(response, limits.maxBytes, signal)
   }
-  throw upstreamFailed('Could not download the image the provider returned: too many redirects.', 'upstream_download_failed')
+  throw downloadFailed('Could not download the image the provider returned: too many redirects.')
 }
 
 function parseAllowed (url: string, allowedHosts: ReadonlySet<string>): URL {
@@ -44,15 +44,15 @@ function parseAllowed (url: string, allowedHosts: ReadonlySet<string>): URL {
   try {
     parsed = new URL(url)
   } catch {
-    throw upstreamFailed('The provider returned an image URL that is not a valid URL.', 'upstream_download_failed')
+    throw downloadFailed('The provider returned an image URL that is not a valid URL.')
   }
   if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !allowedHosts.has(parsed.host)) {
-    throw upstreamFailed(`The provider returned an image URL on a host the gateway does not download from (${parsed.host}); add it to UPSTREAM_DOWNLOAD_HOSTS.`, 'upstream_download_failed')
+    throw downloadFailed(`The provider returned an image URL on a host the gateway does not download from (${parsed.host}); add it to UPSTREAM_DOWNLOAD_HOSTS.`)
   }
   return parsed
 }
 
-async function readBounded (response: Response, maxBytes: number): Promise<Buffer> {
+async function readBounded (response: Response, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) {
     await response.body?.cancel()
@@ -67,19 +67,25 @@ async function readBounded (response: Response, maxBytes: number): Promise<Buffe
       chunks.push(Buffer.from(chunk))
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'GatewayError') throw error
-    throw upstreamFailed(`Could not download the image the provider returned: ${describe(error)}.`, 'upstream_download_failed', logSafe(error))
+    if (error instanceof GatewayError) throw error
+    throw downloadFailed(`Could not download the image the provider returned: ${describe(signal)}.`, logSafe(error))
   }
   return Buffer.concat(chunks, total)
 }
 
-function tooLarge (maxBytes: number) {
-  return upstreamFailed(`The image the provider returned is larger than ${maxBytes} bytes.`, 'upstream_download_failed')
+function tooLarge (maxBytes: number): GatewayError {
+  return downloadFailed(`The image the provider returned is larger than ${maxBytes} bytes.`)
 }
 
-function describe (error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out or aborted'
-  return 'connection failed'
+function downloadFailed (message: string, cause?: Error): GatewayError {
+  return new GatewayError('upstream_download_failed', { message, cause })
+}
+
+// Asks the signal rather than the error's name: what fetch throws on an abort depends on where it
+// was (a DOMException TimeoutError or AbortError, or Node's own AbortError from a body stream),
+// while an aborted signal is the fact itself.
+function describe (signal: AbortSignal): string {
+  return signal.aborted ? 'timed out or aborted' : 'connection failed'
 }
 
 // The cause is logged: keep its name and message, not its chain, whose network errors can quote the

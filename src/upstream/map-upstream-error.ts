@@ -4,7 +4,7 @@
 // (messages and the cause kept for the log), since providers echo request headers in errors. The
 // provider's request id stays on the error for the log (providerRequestId), not for the caller.
 import OpenAI from 'openai'
-import { GatewayError, upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { redactedCause, redactTokenPatterns, type RedactSecrets } from './redact-secrets.js'
 
 export function mapUpstreamError (error: unknown, redact: RedactSecrets = redactTokenPatterns): GatewayError {
@@ -20,19 +20,19 @@ function toGatewayError (error: unknown, redact: RedactSecrets): GatewayError {
   // provider's raw body, or a JSON parser's quote of it.
   const cause = redactedCause(error, redact)
   if (error instanceof OpenAI.APIUserAbortError) {
-    return new GatewayError({ status: 499, type: 'server_error', code: 'client_closed_request', message: 'The request was aborted.', cause })
+    return new GatewayError('client_closed_request', { cause })
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_timeout', message: 'The image provider did not answer in time.', cause })
+    return new GatewayError('upstream_timeout', { cause })
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return upstreamFailed('Could not reach the image provider (connection failed).', 'upstream_unreachable', cause)
+    return new GatewayError('upstream_unreachable', { cause })
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     return fromStatus(error, redact, cause)
   }
   // The SDK parses the body itself; a body that is not JSON surfaces as a SyntaxError.
-  return upstreamFailed('The image provider sent an answer that could not be read.', 'upstream_malformed_response', cause)
+  return new GatewayError('upstream_malformed_response', { message: 'The image provider sent an answer that could not be read.', cause })
 }
 
 function fromStatus (raw: InstanceType<typeof OpenAI.APIError>, redact: RedactSecrets, error: Error | undefined): GatewayError {
@@ -43,31 +43,28 @@ function fromStatus (raw: InstanceType<typeof OpenAI.APIError>, redact: RedactSe
   // The API call follows no redirects (undici-fetch.ts): a 3xx would send the prompt, with our
   // key, to wherever the provider points. A provider that redirects the API is misbehaving.
   if (status >= 300 && status < 400) {
-    return upstreamFailed(`The image provider answered with a redirect (HTTP ${status}); the gateway does not follow redirects from the provider's API.`, 'upstream_malformed_response', error)
+    return new GatewayError('upstream_malformed_response', { message: `The image provider answered with a redirect (HTTP ${status}); the gateway does not follow redirects from the provider's API.`, cause: error })
   }
+  // The caller's own mistake: the provider's message, param and code pass through (a client may
+  // branch on `content_policy_violation`). The code is carried beside ours, not in place of it, so
+  // the status still comes from the catalogue and metrics count one bounded code.
   if (status === 400 || status === 422) {
-    return new GatewayError({
-      status: 400,
-      type: 'invalid_request_error',
-      code: typeof raw.code === 'string' ? redact(raw.code) : 'upstream_rejected',
+    return new GatewayError('upstream_rejected', {
+      providerCode: typeof raw.code === 'string' ? redact(raw.code) : undefined,
       param: typeof raw.param === 'string' ? redact(raw.param) : null,
       message: providerMessage,
       cause: error
     })
   }
   if (status === 401 || status === 403) {
-    return upstreamFailed('The image provider rejected the gateway\'s credentials; the gateway operator must fix its upstream API key.', 'upstream_auth_failed', error)
+    return new GatewayError('upstream_auth_failed', { cause: error })
   }
   if (status === 429) {
     const retryAfter = raw.headers?.get('retry-after') ?? undefined
-    return new GatewayError({
-      status: 429,
-      type: 'rate_limit_error',
-      code: 'upstream_rate_limited',
-      message: 'The image provider is rate limiting the gateway; retry later.',
+    return new GatewayError('upstream_rate_limited', {
       headers: retryAfter !== undefined ? { 'retry-after': retryAfter } : {},
       cause: error
     })
   }
-  return upstreamFailed(`The image provider failed (HTTP ${status}).`, 'upstream_error', error)
+  return new GatewayError('upstream_error', { message: `The image provider failed (HTTP ${status}).`, cause: error })
 }

@@ -2,7 +2,7 @@
 // pointed at any OpenAI-compatible base URL.
 import OpenAI from 'openai'
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images'
-import { upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { checkImagesAnswer } from './check-images-answer.js'
 import { readImagesAnswer } from './images-answer.js'
 import { mapUpstreamError } from './map-upstream-error.js'
@@ -86,7 +86,7 @@ async function answerBytes (response: Response, maxBytes: number): Promise<Buffe
     return await bodyBytes(response, maxBytes)
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error
-    throw upstreamFailed(`The image provider's answer is larger than ${maxBytes} bytes (UPSTREAM_ANSWER_MAX_BYTES).`, 'upstream_answer_too_large', error)
+    throw new GatewayError('upstream_answer_too_large', { message: `The image provider's answer is larger than ${maxBytes} bytes (UPSTREAM_ANSWER_MAX_BYTES).`, cause: error })
   }
 }
 

@@ -78,7 +78,7 @@ export class UpstreamRouter {
         if (deadline.aborted) {
           target.breaker.failure()
           this.#events.outcome(target.upstream.name, target.model, 'deadline', performance.now() - startedAt)
-          throw new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_deadline', message: `No image within the gateway's deadline of ${options.deadlineMs} ms.`, cause: error })
+          throw new GatewayError('upstream_deadline', { message: `No image within the gateway's deadline of ${options.deadlineMs} ms.`, cause: error })
         }
         const mapped = mapUpstreamError(error)
         // An answer whose images failed the checks: the provider's id for it is what its support asks for.
@@ -96,10 +96,7 @@ export class UpstreamRouter {
     }
     if (lastError !== undefined) throw lastError
     const retryAfter = String(Math.max(1, Math.ceil((skippedRetryInMs ?? 1000) / 1000)))
-    throw new GatewayError({
-      status: 503,
-      type: 'upstream_error',
-      code: 'upstreams_unavailable',
+    throw new GatewayError('upstreams_unavailable', {
       message: `Every upstream for model ${request.model} is failing and temporarily skipped; retry later.`,
       headers: { 'retry-after': retryAfter }
     })

@@ -1,7 +1,7 @@
 // Turns a provider's answer into images the gateway will store: every item collected (inline bytes,
 // or downloaded from a trusted host) and checked to be a whole image of a sane size. A broken image
 // is the provider's fault, so it fails the answer as a 502 and the router falls back.
-import { upstreamFailed } from '../errors/gateway-error.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { checkImageDimensions, type DimensionLimits } from '../images/check-image-dimensions.js'
 import { inspectImage, NotAnImageError, type ImageFacts } from '../images/inspect-image.js'
 import { collectImageBytes, type CollectedImage } from './collect-image-bytes.js'
@@ -20,7 +20,7 @@ export interface ImageChecks {
 }
 
 export async function verifyImages (answer: UpstreamAnswer, allowedHosts: ReadonlySet<string>, dimensions: DimensionLimits, download: ImageChecks['download'], signal: AbortSignal): Promise<VerifiedImage[]> {
-  if (answer.images.length === 0) throw upstreamFailed('The image provider answered without any image.', 'upstream_no_images')
+  if (answer.images.length === 0) throw new GatewayError('upstream_no_images')
   const collected = await collectImageBytes(answer.images, { allowedHosts, ...download, signal })
   return collected.map((image, index) => {
     try {
@@ -29,7 +29,7 @@ export async function verifyImages (answer: UpstreamAnswer, allowedHosts: Readon
       return { ...image, facts }
     } catch (error) {
       if (!(error instanceof NotAnImageError)) throw error
-      throw upstreamFailed(`The image provider returned image ${index} that is not a usable image: ${error.message}.`, 'upstream_invalid_image', error)
+      throw new GatewayError('upstream_invalid_image', { message: `The image provider returned image ${index} that is not a usable image: ${error.message}.`, cause: error })
     }
   })
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { Envelope } from '../helpers/envelope.js'
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
 import { scrape } from '../helpers/metrics-text.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
@@ -91,4 +92,15 @@ t.test('each gateway has its own registry', async (t) => {
   t.equal((await first.post('/generate', { prompt: 'only on the first' })).status, 200)
   t.equal((await scrape(first.url)).value('igw_images_generated_total'), 1)
   t.equal((await scrape(second.url)).value('igw_images_generated_total'), 0)
+})
+
+t.test('a provider 400 is counted as upstream_rejected, not under the provider\'s own code', async (t) => {
+  const { env, primary } = await gatewayWithUpstreams(t, { fallback: false, maxRetries: 0 })
+  primary.setDefaultFault({ kind: 'status', status: 400, code: 'content_policy_violation', message: 'Rejected by the safety system.' })
+  const response = await env.post('/generate', { prompt: 'forbidden' })
+  t.equal(response.status, 400)
+  t.equal((await response.json() as Envelope).error.code, 'content_policy_violation', 'the caller still sees the provider\'s code')
+  const metrics = await scrape(env.url)
+  t.equal(metrics.value('igw_upstream_request_duration_seconds_count', { upstream: 'primary', outcome: 'upstream_rejected' }), 1)
+  t.notOk(metrics.labelValues('igw_upstream_request_duration_seconds_count', 'outcome').includes('content_policy_violation'), 'no provider text in a label')
 })

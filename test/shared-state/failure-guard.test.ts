@@ -32,7 +32,7 @@ t.test('fail-open runs the per-process operation instead and counts it', async (
 
 t.test('a GatewayError from the Redis side is not a Redis failure', async (t) => {
   const { guard, counters } = guardWith('fail-closed')
-  const limited = new GatewayError({ status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'limited' })
+  const limited = new GatewayError('rate_limit_exceeded', { message: 'limited' })
   t.equal(await guard.use('x', async () => { throw limited }, async () => 'memory').catch((caught: unknown) => caught), limited)
   t.equal(counters.failures.size, 0)
 })

@@ -1,0 +1,34 @@
+// What the error handler answers for errors that are not GatewayErrors: Fastify's own, with a code
+// the catalogue maps or not, and anything unexpected. Pure contract checks, so in-process (inject).
+import Fastify, { type FastifyInstance } from 'fastify'
+import t, { type Test } from 'tap'
+import errorHandler from '../../src/plugins/error-handler.js'
+import type { Envelope } from '../helpers/envelope.js'
+
+async function appThrowing (t: Test, error: Error): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false })
+  await app.register(errorHandler)
+  app.get('/fails', async () => { throw error })
+  t.teardown(() => app.close())
+  return app
+}
+
+t.test('a Fastify 4xx without a catalogue entry answers 400 bad_request, quoting nothing of Fastify\'s', async (t) => {
+  const unknown = Object.assign(new Error("'/v1/secret-path' could not be handled"), { code: 'FST_ERR_SOMETHING_NEW', statusCode: 422 })
+  const answer = await (await appThrowing(t, unknown)).inject('/fails')
+  t.equal(answer.statusCode, 400)
+  t.same(answer.json<Envelope>(), { error: { message: 'The request could not be read.', type: 'invalid_request_error', param: null, code: 'bad_request' } })
+})
+
+t.test('a Fastify error the catalogue maps answers with its entry', async (t) => {
+  const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 })
+  const answer = await (await appThrowing(t, tooLarge)).inject('/fails')
+  t.equal(answer.statusCode, 413)
+  t.same(answer.json<Envelope>().error, { message: 'The request body is larger than this gateway accepts.', type: 'invalid_request_error', param: null, code: 'request_too_large' })
+})
+
+t.test('an unexpected error answers 500 internal_error', async (t) => {
+  const answer = await (await appThrowing(t, new Error('database password is hunter2'))).inject('/fails')
+  t.equal(answer.statusCode, 500)
+  t.same(answer.json<Envelope>().error, { message: 'The gateway failed unexpectedly.', type: 'server_error', param: null, code: 'internal_error' })
+})
