@@ -40,7 +40,7 @@ t.test('a provider 400 (the caller\'s request refused) logs the provider\'s requ
   env.simulator.pushFault({ kind: 'status', status: 400, code: 'content_policy_violation', message: 'Rejected by the safety system.' })
   const response = await env.post('/generate', { prompt: 'forbidden' })
   t.equal(response.status, 400)
-  t.match(logLine(env, 'request rejected'), { code: 'content_policy_violation', providerRequestId: SIMULATOR_REQUEST_ID })
+  t.match(logLine(env, 'request rejected'), { code: 'upstream_rejected', providerCode: 'content_policy_violation', providerRequestId: SIMULATOR_REQUEST_ID })
 })
 
 t.test('an answer whose image is not an image logs the id of that answer', async (t) => {
