@@ -2,9 +2,8 @@
 // data directory and captured logs, and tears both down when the test ends.
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
-import { REDACTED_LOG_PATHS } from '../../src/app.js'
 import { loadConfig } from '../../src/config/load-config.js'
-import { startGateway, type RunningGateway } from '../../src/gateway.js'
+import { REDACTED_LOG_PATHS, startGateway, type RunningGateway } from '../../src/gateway.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { makeDataDir, type Teardown } from './temp-dir.js'
 import type { UpstreamEvents } from '../../src/upstream/upstream-events.js'
