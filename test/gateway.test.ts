@@ -20,3 +20,10 @@ t.test('close can be called again, and at the same time, without failing', async
   await t.resolves(Promise.all([gateway.close(), gateway.close()]))
   await t.resolves(gateway.close(), 'and once more (the test teardown closes it too)')
 })
+
+t.test('in the inject helper, a request that does reach the provider is counted, and fails', async (t) => {
+  const env = await buildTestApp(t)
+  const response = await env.post('/generate', { prompt: 'nobody listens upstream' })
+  t.equal(response.statusCode, 502, 'the upstream is unreachable, so nothing can pass by accident')
+  t.equal(env.providerAttempts(), 1)
+})
