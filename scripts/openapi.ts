@@ -1,42 +1,32 @@
 // Writes openapi.yaml, the committed contract, from the routes' own schemas: `npm run openapi`.
-// The app is built (not started) with the default configuration and PUBLIC_BASE_URL
+// The gateway is assembled (not started) with the default configuration and PUBLIC_BASE_URL
 // http://localhost:8080, so the output depends on the code only. A test fails when the committed
 // file differs from what this prints.
 import { writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { stringify } from 'yaml'
-import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/load-config.js'
-import { MemoryIdempotencyStore } from '../src/idempotency/memory-idempotency-store.js'
-import { MemoryLimitStore } from '../src/limits/memory-limit-store.js'
-import { LocalStorage } from '../src/storage/local-storage.js'
-import { defaultTenantDirectory } from '../src/tenants/load-tenants.js'
-import { noUpstreamEvents } from '../src/upstream/upstream-events.js'
-import { UpstreamRouter } from '../src/upstream/upstream-router.js'
+import { assembleGateway } from '../src/gateway.js'
 
 export const OPENAPI_FILE = new URL('../openapi.yaml', import.meta.url)
 
 export async function openapiDocument (): Promise<unknown> {
-  const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:8080', LOG_LEVEL: 'silent' })
-  const limitStore = new MemoryLimitStore()
-  const idempotencyStore = new MemoryIdempotencyStore()
-  const keys = defaultTenantDirectory([], config.defaultPolicy)
-  const files = new LocalStorage({ rootDir: config.storage.dataDir, fsync: false })
-  const app = buildApp({
-    config,
-    // Nothing is called: the app is only built, so services need not be connected.
-    router: new UpstreamRouter({ upstreams: [], routes: new Map(), breaker: { failures: 1, cooldownMs: 1 }, events: noUpstreamEvents, images: { download: { timeoutMs: 1, maxBytes: 1 }, maxPixels: 1 } }),
-    storage: { durable: files, readable: files },
-    keys: () => keys,
-    limitStore,
-    idempotencyStore
-  })
+  // Nothing is called: storage goes to a scratch directory, and the upstream is an address where
+  // nothing listens (no simulator is started for a document).
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'igw-openapi-'))
   try {
-    await app.ready()
-    return app.swagger()
+    const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:8080', LOG_LEVEL: 'silent', DATA_DIR: dataDir, UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1' })
+    const gateway = await assembleGateway({ config })
+    try {
+      await gateway.app.ready()
+      return gateway.app.swagger()
+    } finally {
+      await gateway.close()
+    }
   } finally {
-    await app.close()
-    await limitStore.close()
-    await idempotencyStore.close()
+    await rm(dataDir, { recursive: true, force: true })
   }
 }
 

@@ -1,41 +1,46 @@
-// Assembles a running gateway from its configuration: storage, shared state (memory or Redis), keys,
-// upstream (the built-in simulator when no provider is configured), the app, and the listening socket.
+// The composition root: builds every service of a gateway from its configuration — storage and the
+// spool, tenants and keys, the upstreams (the built-in simulator when none is configured), shared
+// state (memory or Redis), what the routes call — hands them to the app, and owns their lifecycle:
+// start order, stopping what had started when a later step fails, and the close order.
+// assembleGateway stops short of listening (tests drive it with `inject`); startGateway listens.
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { pino } from 'pino'
-import { buildApp, REDACTED_LOG_PATHS } from './app.js'
+import { buildApp, type AppConfig } from './app.js'
 import type { GatewayConfig } from './config/load-config.js'
-import { startSimulator, type Simulator } from './simulator/index.js'
+import { loadConfigFiles, type ConfigFiles } from './config/load-config-files.js'
+import type { UpstreamPlan } from './config/load-upstreams.js'
+import { GenerationRecords } from './generation/generation-records.js'
+import { ImageGenerator } from './generation/image-generator.js'
+import { ManifestReader } from './generation/manifest-reader.js'
 import { sweepOrphans } from './generation/orphan-sweeper.js'
-import { createStorageStack } from './storage/create-storage.js'
-import { Spool } from './storage/spool.js'
-import { SpoolFlusher } from './storage/spool-flusher.js'
-import { createSharedState } from './shared-state/create-shared-state.js'
-import { allSharedStateEvents, type SharedStateEvents } from './shared-state/shared-state-events.js'
-import { defaultTenantDirectory } from './tenants/load-tenants.js'
-import { TenantRegistry } from './tenants/tenant-registry.js'
-import { createOpenAIUpstream } from './upstream/openai-upstream.js'
-import type { UpstreamEvents } from './upstream/upstream-events.js'
+import { PublishedImages } from './generation/published-images.js'
+import { ReadinessChecks } from './health/readiness-checks.js'
+import { listeningUrl } from './http/listening-url.js'
+import { Lifecycle } from './lifecycle.js'
+import { AuthFailureThrottle } from './limits/auth-failures.js'
+import { ImageAdmission } from './limits/image-admission.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { allUpstreamEvents, metricsUpstreamEvents } from './metrics/metrics-upstream-events.js'
+import { createSharedState } from './shared-state/create-shared-state.js'
+import { allSharedStateEvents, type SharedStateEvents } from './shared-state/shared-state-events.js'
+import { startSimulator, type Simulator } from './simulator/index.js'
+import { createStorageStack } from './storage/create-storage.js'
+import { createLinkBuilder } from './storage/links.js'
+import { Spool } from './storage/spool.js'
+import { SpoolFlusher } from './storage/spool-flusher.js'
+import { storedImageBytes } from './storage/stored-image-bytes.js'
+import type { Storage } from './storage/storage.js'
+import { defaultTenantDirectory } from './tenants/load-tenants.js'
+import { TenantRegistry } from './tenants/tenant-registry.js'
+import { TenantUsage } from './tenants/tenant-usage.js'
+import { createOpenAIUpstream } from './upstream/openai-upstream.js'
+import type { UpstreamEvents } from './upstream/upstream-events.js'
 import { UpstreamRouter } from './upstream/upstream-router.js'
-import { loadConfigFiles, type ConfigFiles } from './config/load-config-files.js'
 
-export interface RunningGateway {
-  app: FastifyInstance
-  url: string
-  /** Set when no API_KEYS were configured: the key generated for this run. */
-  devKey?: string
-  /** Set when no upstream was configured: the in-process simulator images come from. */
-  simulator?: Simulator
-  tenants: TenantRegistry
-  router: UpstreamRouter
-  metrics: GatewayMetrics
-  flusher: SpoolFlusher
-  close(): Promise<void>
-}
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'apiKey', '*.apiKey']
 
-export interface StartOptions {
+export interface GatewayOptions {
   config: GatewayConfig
   /** TENANTS_FILE and UPSTREAMS_FILE, already read (server.ts reads them with the environment). */
   files?: ConfigFiles
@@ -49,127 +54,203 @@ export interface StartOptions {
    */
   now?: () => number
   sharedStateEvents?: SharedStateEvents
-  loggerInstance?: FastifyServerOptions['loggerInstance']
+  loggerInstance?: FastifyBaseLogger
   /** Tests: fail requests whose answer a response schema would change, or whose status is undocumented. */
   checkResponses?: boolean
 }
 
-export async function startGateway ({ config, files, loggerInstance, env = {}, upstreamEvents, now, checkResponses, sharedStateEvents }: StartOptions): Promise<RunningGateway> {
+/** Every service built and the app ready for `inject`, nothing listening yet. */
+export interface AssembledGateway {
+  app: FastifyInstance
+  /** Set when no API_KEYS were configured: the key generated for this run. */
+  devKey?: string
+  /** Set when no upstream was configured: the in-process simulator images come from. */
+  simulator?: Simulator
+  tenants: TenantRegistry
+  router: UpstreamRouter
+  metrics: GatewayMetrics
+  flusher: SpoolFlusher
+  /** Lets in-flight requests finish, then stops everything else, last started first. */
+  close(): Promise<void>
+}
+
+export interface RunningGateway extends AssembledGateway {
+  /** Where this gateway answers (a wildcard host shown as localhost: src/http/listening-url.ts). */
+  url: string
+}
+
+export async function startGateway (options: GatewayOptions): Promise<RunningGateway> {
+  const gateway = await assembleGateway(options)
+  const { config } = options
+  try {
+    await gateway.app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await gateway.close().catch(() => {}) // the listen failure is the error to report
+    throw error
+  }
+  return { ...gateway, url: listeningUrl(gateway.app.server, config) }
+}
+
+export async function assembleGateway (options: GatewayOptions): Promise<AssembledGateway> {
+  const { config, now } = options
   // Configuration files first, strictly (a broken file stops the start before anything runs); later
   // reloads of the tenants file that fail keep the tenants in force.
-  const { tenants: fileTenants, upstreams: plan } = files ?? await loadConfigFiles(config, env)
-  const logger = loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
+  const { tenants: fileTenants, upstreams: plan } = options.files ?? await loadConfigFiles(config, options.env ?? {})
+  const logger = options.loggerInstance ?? pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS })
   const metrics = new GatewayMetrics()
-  // What has started, stopped again in reverse order if a later step fails (a taken port, Redis
-  // unreachable): a start that fails leaves nothing running.
-  const started: Array<() => unknown> = []
+  const lifecycle = new Lifecycle()
   try {
     const spool = new Spool(config.spool.dir)
     await spool.init()
-    const storageStack = await createStorageStack(config.storage, { metrics, spool })
-    const storage = storageStack.durable
-    started.push(() => storage.close())
+    // Writes go to durable storage; reads fall back to the spool, where generations wait while
+    // durable storage is failing (src/storage/create-storage.ts builds both views).
+    const { durable: storage, readable } = await createStorageStack(config.storage, { metrics, spool })
+    lifecycle.started(() => storage.close())
     const flusher = new SpoolFlusher(spool, storage, logger, config.spool.flushMs)
     flusher.start() // generations spooled before a restart go first
-    started.push(() => flusher.stop())
+    lifecycle.started(() => flusher.stop())
 
     const devKey = config.tenantsFile === undefined && config.apiKeys.length === 0 ? `igw_dev_${randomBytes(24).toString('base64url')}` : undefined
     const initialKeys = fileTenants ?? defaultTenantDirectory(devKey !== undefined ? [devKey] : config.apiKeys, config.defaultPolicy)
     const tenants = new TenantRegistry(initialKeys, { filePath: config.tenantsFile, defaults: config.defaultPolicy, log: logger })
     tenants.watch()
-    started.push(() => tenants.close())
+    lifecycle.started(() => tenants.close())
 
-    let simulator: Simulator | undefined
-    const settings = []
-    for (const upstream of plan.upstreams) {
-      if (upstream.baseUrl !== undefined) {
-        settings.push({ ...upstream, baseUrl: upstream.baseUrl })
-        continue
-      }
-      const simulatorKey = randomBytes(16).toString('hex')
-      const ownSimulator = await startSimulator({ apiKey: simulatorKey, urlTtlMs: config.simulator.urlTtlMs, latencyMs: config.simulator.latencyMs })
-      simulator = ownSimulator
-      started.push(() => ownSimulator.close())
-      settings.push({ ...upstream, baseUrl: `${simulator.url}/v1`, apiKey: simulatorKey })
-      logger.warn({ simulatorUrl: simulator.url }, 'UPSTREAM_BASE_URL is not set: IMAGES ARE SIMULATED by the built-in simulator, not generated by a real provider')
-    }
-    const events = allUpstreamEvents([metricsUpstreamEvents(metrics), ...(upstreamEvents !== undefined ? [upstreamEvents] : [])])
-    for (const upstream of settings) metrics.breaker(upstream.name, 'closed', false)
-    const router = new UpstreamRouter({
-      upstreams: settings.map((upstream) => createOpenAIUpstream({
-        ...upstream,
-        answerMaxBytes: config.upstream.answerMaxBytes,
-        imageMaxBytes: config.upstream.imageMaxBytes,
-        onAttempt: () => events.attempt(upstream.name),
-        log: logger
-      })),
-      routes: plan.routes,
-      breaker: { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now },
-      events,
-      images: { download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }, maxPixels: config.images.maxPixels }
-    })
+    const events = allUpstreamEvents([metricsUpstreamEvents(metrics), ...(options.upstreamEvents !== undefined ? [options.upstreamEvents] : [])])
+    const { router, simulator } = await startUpstreams(plan, config, { events, metrics, logger, lifecycle, now })
 
     // Connected last, so a start that fails earlier never opens a Redis connection at all.
-    const sharedState = await createSharedState(config.redis, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
-    started.push(() => sharedState.close())
-    const app = buildApp({
-      config, router, storage: storageStack, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
-      limitStore: sharedState.limitStore,
-      idempotencyStore: sharedState.idempotencyStore,
-      rateLimitStore: sharedState.rateLimitStore,
-      redis: sharedState.redis,
-      manifestInvalidations: sharedState.manifestInvalidations
-    })
-    started.push(() => app.close())
-    await app.listen({ host: config.host, port: config.port })
-    const orphanSweeper = config.orphanSweepMs > 0
-      ? setInterval(() => {
-        sweepOrphans(storage, { prefixes: tenants.current.tenants.map((tenant) => tenant.storagePrefix), minAgeMs: 15 * 60_000, lookbackMs: 48 * 3_600_000 }).then(
-          (removed) => { if (removed.length > 0) logger.warn({ removed: removed.length }, 'removed generations that had no manifest') },
-          (error: unknown) => { logger.warn({ err: error }, 'orphan sweep failed; will retry') })
-      }, config.orphanSweepMs)
-      : undefined
-    orphanSweeper?.unref()
+    const sharedState = await createSharedState(config.redis, logger, allSharedStateEvents([metrics, options.sharedStateEvents]), now)
+    lifecycle.started(() => sharedState.close())
 
-    const address = app.server.address()
-    const port = typeof address === 'object' && address !== null ? address.port : config.port
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-
-    return {
-      app,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-      devKey,
-      simulator,
-      tenants,
-      router,
-      metrics,
-      flusher,
-      async close () {
-        clearInterval(orphanSweeper)
-        tenants.close()
-        // Node closes idle keep-alive connections once, when closing starts; connections whose last
-        // response was still finishing then would linger until their keep-alive timeout. Sweep
-        // again while in-flight requests drain.
-        const closing = app.close()
-        const idleSweeper = setInterval(() => app.server.closeIdleConnections(), 200)
-        try {
-          await closing
-        } finally {
-          clearInterval(idleSweeper)
-          // Whatever the app's close did, nothing the gateway started is left running.
-          await flusher.stop()
-          await sharedState.close()
-          await simulator?.close()
-          await storage.close()
-        }
+    const manifests = new ManifestReader(readable, {
+      ttlMs: config.manifestCacheTtlMs,
+      now,
+      onUnreadable: (manifestKey, reason) => {
+        logger.warn({ manifestKey, reason }, 'stored generation manifest is unreadable; it is skipped in listings and not served')
+        metrics.manifestUnreadable()
       }
-    }
+    })
+    // A deletion announced by any replica (or this one) empties this replica's cache entry.
+    sharedState.manifestInvalidations.subscribe((key) => manifests.forgetKey(key))
+    // Links are made by requests, so `app` exists by the time one asks for the listening URL.
+    const linkTo = createLinkBuilder(config.links, () => config.publicBaseUrl ?? listeningUrl(app.server, config))
+
+    // The generation use case: every step of POST /generate behind one object.
+    const generator = new ImageGenerator({
+      router,
+      storage,
+      spool,
+      linkTo,
+      defaultModel: config.defaultModel,
+      deadlineMs: config.resilience.deadlineMs,
+      admission: new ImageAdmission(sharedState.limitStore, { leaseMs: config.inFlightLeaseMs, now }),
+      idempotency: { store: sharedState.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.generationBudgetMs + 60_000 },
+      manifests,
+      readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes),
+      events: metrics
+    })
+
+    const app = buildApp({
+      config: appConfig(config),
+      loggerInstance: logger,
+      checkResponses: options.checkResponses,
+      metrics,
+      keys: () => tenants.current,
+      authFailures: new AuthFailureThrottle(sharedState.limitStore, config.authFailures, now),
+      rateLimitStore: sharedState.rateLimitStore,
+      readiness: new ReadinessChecks({ storage, redis: sharedState.redis, checkTimeoutMs: config.readyTimeoutMs }),
+      images: new PublishedImages(readable, manifests, { redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined }),
+      generate: { promptMaxLength: config.promptMaxLength, generator },
+      records: new GenerationRecords(readable, manifests, async (manifestKey) => await sharedState.manifestInvalidations.announce(manifestKey)),
+      usage: new TenantUsage({ limits: sharedState.limitStore, requestRates: sharedState.rateLimitStore }, now)
+    })
+    lifecycle.started(() => closeApp(app))
+
+    const stopSweeping = sweepOrphansEvery(config.orphanSweepMs, storage, tenants, logger)
+    lifecycle.started(stopSweeping)
+
+    return { app, devKey, simulator, tenants, router, metrics, flusher, close: async () => { await lifecycle.stopAll() } }
   } catch (error) {
-    for (const stop of started.reverse()) {
-      try {
-        await stop()
-      } catch {} // the start failure is the error to report
-    }
+    await lifecycle.stopAll().catch(() => {}) // the start failure is the error to report
     throw error
   }
+}
+
+function appConfig (config: GatewayConfig): AppConfig {
+  return {
+    bodyLimitBytes: config.bodyLimitBytes,
+    http: config.http,
+    publicBaseUrl: config.publicBaseUrl,
+    metricsToken: config.metricsToken
+  }
+}
+
+interface UpstreamParts {
+  events: UpstreamEvents
+  metrics: GatewayMetrics
+  logger: FastifyBaseLogger
+  lifecycle: Lifecycle
+  now?: () => number
+}
+
+// The providers of the plan, behind one router; an upstream without a base URL is the built-in
+// simulator, started here (and stopped with the gateway).
+async function startUpstreams (plan: UpstreamPlan, config: Pick<GatewayConfig, 'simulator' | 'upstream' | 'resilience' | 'images'>, parts: UpstreamParts): Promise<{ router: UpstreamRouter, simulator?: Simulator }> {
+  const { events, metrics, logger, lifecycle } = parts
+  let simulator: Simulator | undefined
+  const settings = []
+  for (const upstream of plan.upstreams) {
+    if (upstream.baseUrl !== undefined) {
+      settings.push({ ...upstream, baseUrl: upstream.baseUrl })
+      continue
+    }
+    const simulatorKey = randomBytes(16).toString('hex')
+    const ownSimulator = await startSimulator({ apiKey: simulatorKey, urlTtlMs: config.simulator.urlTtlMs, latencyMs: config.simulator.latencyMs })
+    simulator = ownSimulator
+    lifecycle.started(() => ownSimulator.close())
+    settings.push({ ...upstream, baseUrl: `${simulator.url}/v1`, apiKey: simulatorKey })
+    logger.warn({ simulatorUrl: simulator.url }, 'UPSTREAM_BASE_URL is not set: IMAGES ARE SIMULATED by the built-in simulator, not generated by a real provider')
+  }
+  for (const upstream of settings) metrics.breaker(upstream.name, 'closed', false)
+  const router = new UpstreamRouter({
+    upstreams: settings.map((upstream) => createOpenAIUpstream({
+      ...upstream,
+      answerMaxBytes: config.upstream.answerMaxBytes,
+      imageMaxBytes: config.upstream.imageMaxBytes,
+      onAttempt: () => events.attempt(upstream.name),
+      log: logger
+    })),
+    routes: plan.routes,
+    breaker: { failures: config.resilience.breakerFailures, cooldownMs: config.resilience.breakerCooldownMs, now: parts.now },
+    events,
+    images: { download: { timeoutMs: config.upstream.downloadTimeoutMs, maxBytes: config.upstream.downloadMaxBytes }, maxPixels: config.images.maxPixels }
+  })
+  return { router, simulator }
+}
+
+// Node closes idle keep-alive connections once, when closing starts; connections whose last
+// response was still finishing then would linger until their keep-alive timeout. Sweep again while
+// in-flight requests drain.
+async function closeApp (app: FastifyInstance): Promise<void> {
+  const closing = app.close()
+  const idleSweeper = setInterval(() => app.server.closeIdleConnections(), 200)
+  try {
+    await closing
+  } finally {
+    clearInterval(idleSweeper)
+  }
+}
+
+// Removes generations whose manifest was never written (a crash between the image writes and the
+// manifest); returns how to stop. ORPHAN_SWEEP_MINUTES=0 turns it off.
+function sweepOrphansEvery (intervalMs: number, storage: Storage, tenants: TenantRegistry, logger: FastifyBaseLogger): () => void {
+  if (intervalMs <= 0) return () => {}
+  const sweeper = setInterval(() => {
+    sweepOrphans(storage, { prefixes: tenants.current.tenants.map((tenant) => tenant.storagePrefix), minAgeMs: 15 * 60_000, lookbackMs: 48 * 3_600_000 }).then(
+      (removed) => { if (removed.length > 0) logger.warn({ removed: removed.length }, 'removed generations that had no manifest') },
+      (error: unknown) => { logger.warn({ err: error }, 'orphan sweep failed; will retry') })
+  }, intervalMs)
+  sweeper.unref()
+  return () => { clearInterval(sweeper) }
 }

@@ -7,8 +7,15 @@ export type LinkMode = 'gateway' | 'redirect' | 'public'
 
 export type LinkBuilder = (key: string) => string
 
-export function createLinkBuilder (mode: LinkMode, gatewayBaseUrl: () => string, storagePublicUrl?: string): LinkBuilder {
-  if (mode === 'public') {
+export interface LinkSettings {
+  mode: LinkMode
+  /** The public bucket or CDN base URL (LINK_MODE=public). */
+  storagePublicUrl?: string
+}
+
+export function createLinkBuilder (links: LinkSettings, gatewayBaseUrl: () => string): LinkBuilder {
+  if (links.mode === 'public') {
+    const { storagePublicUrl } = links
     if (storagePublicUrl === undefined) throw new Error('LINK_MODE=public needs STORAGE_PUBLIC_URL')
     return (key) => `${storagePublicUrl}/${key}`
   }

@@ -1,7 +1,9 @@
 // The error examples in the OpenAPI document are what the gateway really sends: each one whose
 // message does not depend on configuration is provoked here and compared with the live answer.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { ERROR_RESPONSES } from '../../src/openapi/error-responses.js'
+import { buildTestApp } from '../helpers/app.js'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
@@ -14,9 +16,14 @@ function example (status: keyof typeof ERROR_RESPONSES, code: string): { message
   return found
 }
 
-async function matchesExample (t: Test, response: Response, status: keyof typeof ERROR_RESPONSES, code: string): Promise<void> {
-  t.equal(response.status, Number(status), `${code}: status`)
-  const { error } = await response.json() as Envelope
+/** An answer from the wire (fetch) or from an in-process app (inject). */
+type Answer = Response | LightMyRequestResponse
+
+async function matchesExample (t: Test, response: Answer, status: keyof typeof ERROR_RESPONSES, code: string): Promise<void> {
+  const [actualStatus, { error }] = response instanceof Response
+    ? [response.status, await response.json() as Envelope]
+    : [response.statusCode, response.json<Envelope>()]
+  t.equal(actualStatus, Number(status), `${code}: status`)
   const documented = example(status, code)
   t.same({ message: error.message, type: error.type, code: error.code, param: error.param ?? undefined }, { ...documented, param: documented.param }, `${code}: the documented example is the real answer`)
 }
@@ -24,16 +31,20 @@ async function matchesExample (t: Test, response: Response, status: keyof typeof
 const post = (env: TestGateway, body: string, headers: Record<string, string>) =>
   fetch(`${env.url}/generate`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
 
+const injectPost = (app: FastifyInstance, body: string, headers: Record<string, string>) =>
+  app.inject({ method: 'POST', url: '/generate', payload: body, headers: { 'content-type': 'application/json', ...headers } })
+
+// None of these reaches the provider: checked in process (app.inject).
 t.test('request, auth and record errors answer exactly as documented', async (t) => {
-  const env = await startTestGateway(t)
+  const { app } = await buildTestApp(t)
   const auth = { authorization: `Bearer ${TEST_KEY}` }
-  await matchesExample(t, await post(env, '{"prompt":', auth), 400, 'invalid_json')
-  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x', quality: 'ultra' }), auth), 400, 'invalid_value')
-  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), {}), 401, 'missing_api_key')
-  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x' }), { authorization: 'Bearer igw_not_a_key_0123456789' }), 401, 'invalid_api_key')
-  await matchesExample(t, await fetch(`${env.url}/generate`, { method: 'POST', body: 'x', headers: { ...auth, 'content-type': 'text/plain' } }), 415, 'unsupported_media_type')
-  await matchesExample(t, await post(env, JSON.stringify({ prompt: 'x'.repeat(300_000) }), auth), 413, 'request_too_large')
-  await matchesExample(t, await fetch(`${env.url}/v1/generations/gen_0000000000000000000000000000000000000`, { headers: auth }), 404, 'not_found')
+  await matchesExample(t, await injectPost(app, '{"prompt":', auth), 400, 'invalid_json')
+  await matchesExample(t, await injectPost(app, JSON.stringify({ prompt: 'x', quality: 'ultra' }), auth), 400, 'invalid_value')
+  await matchesExample(t, await injectPost(app, JSON.stringify({ prompt: 'x' }), {}), 401, 'missing_api_key')
+  await matchesExample(t, await injectPost(app, JSON.stringify({ prompt: 'x' }), { authorization: 'Bearer igw_not_a_key_0123456789' }), 401, 'invalid_api_key')
+  await matchesExample(t, await app.inject({ method: 'POST', url: '/generate', payload: 'x', headers: { ...auth, 'content-type': 'text/plain' } }), 415, 'unsupported_media_type')
+  await matchesExample(t, await injectPost(app, JSON.stringify({ prompt: 'x'.repeat(300_000) }), auth), 413, 'request_too_large')
+  await matchesExample(t, await app.inject({ url: '/v1/generations/gen_0000000000000000000000000000000000000', headers: auth }), 404, 'not_found')
 })
 
 t.test('policy, quota and idempotency errors answer exactly as documented', async (t) => {

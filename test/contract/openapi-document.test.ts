@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { parse } from 'yaml'
 import { OPENAPI_FILE, openapiDocument, openapiYaml } from '../../scripts/openapi.js'
-import { startTestGateway } from '../helpers/gateway.js'
+import { buildTestApp } from '../helpers/app.js'
 
 type Json = Record<string, any>
 const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete']
@@ -62,24 +62,24 @@ t.test('tenant operations need a key (Bearer or x-api-key); probes, metrics, ima
 })
 
 t.test('GET /openapi.json serves the same document, with the serving gateway as its server', async (t) => {
-  const env = await startTestGateway(t)
-  const response = await fetch(`${env.url}/openapi.json`)
-  t.equal(response.status, 200)
-  t.match(response.headers.get('content-type'), /^application\/json/)
-  const served = await response.json() as Json
+  const { app } = await buildTestApp(t)
+  const response = await app.inject('/openapi.json')
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /^application\/json/)
+  const served = response.json<Json>()
   const committed = parse(await readFile(OPENAPI_FILE, 'utf8')) as Json
   t.same(served.servers, [{ url: '/', description: 'The server this document is served from.' }])
   t.same({ ...served, servers: undefined }, { ...committed, servers: undefined })
 })
 
 t.test('GET /docs serves Swagger UI for the document', async (t) => {
-  const env = await startTestGateway(t)
-  const page = await fetch(`${env.url}/docs`)
-  t.equal(page.status, 200)
-  t.match(page.headers.get('content-type'), /text\/html/)
-  t.match(await page.text(), /swagger-ui/i)
-  const initializer = await fetch(`${env.url}/docs/static/swagger-initializer.js`)
-  t.equal(initializer.status, 200)
-  const spec = await (await fetch(`${env.url}/docs/json`)).json() as Json
+  const { app } = await buildTestApp(t)
+  const page = await app.inject('/docs')
+  t.equal(page.statusCode, 200)
+  t.match(page.headers['content-type'], /text\/html/)
+  t.match(page.body, /swagger-ui/i)
+  const initializer = await app.inject('/docs/static/swagger-initializer.js')
+  t.equal(initializer.statusCode, 200)
+  const spec = (await app.inject('/docs/json')).json<Json>()
   t.equal(spec.info.title, 'Image Gateway')
 })

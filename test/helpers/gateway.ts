@@ -1,11 +1,9 @@
 // Starts a real gateway on an ephemeral port in front of a real simulator over HTTP, with a fresh
 // data directory and captured logs, and tears both down when the test ends.
-import { Writable } from 'node:stream'
-import { pino } from 'pino'
-import { REDACTED_LOG_PATHS } from '../../src/app.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { startGateway, type RunningGateway } from '../../src/gateway.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
+import { capturedLogger } from './captured-logs.js'
 import { makeDataDir, type Teardown } from './temp-dir.js'
 import type { UpstreamEvents } from '../../src/upstream/upstream-events.js'
 import type { SharedStateEvents } from '../../src/shared-state/shared-state-events.js'
@@ -59,13 +57,7 @@ export async function startTestGateway (t: Teardown, options: TestGatewayOptions
 
 /** Starts (another) gateway on an existing data directory and simulator, e.g. to test a restart. */
 export async function startGatewayOn (t: Teardown, dataDir: string, simulator: Simulator, env: Record<string, string> = {}, extra: Pick<TestGatewayOptions, 'processEnv' | 'upstreamEvents' | 'now' | 'sharedStateEvents'> = {}) {
-  const logLines: string[] = []
-  const capture = new Writable({
-    write (chunk, _encoding, done) {
-      logLines.push(...String(chunk).split('\n').filter((line) => line.length > 0))
-      done()
-    }
-  })
+  const { logger, logLines } = capturedLogger()
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -78,7 +70,7 @@ export async function startGatewayOn (t: Teardown, dataDir: string, simulator: S
     LOG_LEVEL: 'debug',
     ...env
   })
-  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, sharedStateEvents: extra.sharedStateEvents, checkResponses: true, loggerInstance: pino({ level: 'debug', redact: REDACTED_LOG_PATHS }, capture) })
+  const gateway = await startGateway({ config, env: extra.processEnv, upstreamEvents: extra.upstreamEvents, now: extra.now, sharedStateEvents: extra.sharedStateEvents, checkResponses: true, loggerInstance: logger })
   t.teardown(() => gateway.close())
   return { gateway, logLines }
 }

@@ -1,5 +1,8 @@
+// Request validation is checked in process (app.inject): none of these requests may reach the
+// provider, so none needs a simulator or a socket.
 import t from 'tap'
-import { startTestGateway, TEST_KEY } from '../helpers/gateway.js'
+import { buildTestApp } from '../helpers/app.js'
+import { TEST_KEY } from '../helpers/gateway.js'
 import type { Envelope } from '../helpers/envelope.js'
 
 const invalidBodies: Array<[string, Record<string, unknown>, string, RegExp]> = [
@@ -26,59 +29,60 @@ const invalidBodies: Array<[string, Record<string, unknown>, string, RegExp]> = 
 ]
 
 t.test('each invalid field gets a 400 naming that field, without calling the provider', async (t) => {
-  const env = await startTestGateway(t)
+  const env = await buildTestApp(t)
   for (const [name, body, param, message] of invalidBodies) {
     const response = await env.post('/generate', body)
-    t.equal(response.status, 400, `${name} → 400`)
-    const envelope = await response.json() as Envelope
+    t.equal(response.statusCode, 400, `${name} → 400`)
+    const envelope = response.json<Envelope>()
     t.equal(envelope.error.type, 'invalid_request_error', name)
     t.equal(envelope.error.param, param, `${name} names ${param}`)
     t.match(envelope.error.message, message, `${name} explains itself`)
   }
-  t.equal(env.simulator.stats.generationRequests, 0, 'no invalid request reached the provider')
+  t.equal(env.providerAttempts(), 0, 'no invalid request reached the provider')
 })
 
 t.test('a body that is not a JSON object is a 400', async (t) => {
-  const env = await startTestGateway(t)
+  const env = await buildTestApp(t)
   for (const body of ['[1,2]', '"prompt"', 'null']) {
     const response = await env.post('/generate', body)
-    t.equal(response.status, 400, `${body} → 400`)
-    const envelope = await response.json() as Envelope
+    t.equal(response.statusCode, 400, `${body} → 400`)
+    const envelope = response.json<Envelope>()
     t.equal(envelope.error.type, 'invalid_request_error')
   }
 })
 
 t.test('malformed JSON is a 400 with code invalid_json', async (t) => {
-  const env = await startTestGateway(t)
+  const env = await buildTestApp(t)
   const response = await env.post('/generate', '{"prompt": "unterminated')
-  t.equal(response.status, 400)
-  t.equal((await response.json() as Envelope).error.code, 'invalid_json')
+  t.equal(response.statusCode, 400)
+  t.equal(response.json<Envelope>().error.code, 'invalid_json')
 })
 
 t.test('a body that is not JSON is a 415', async (t) => {
-  const env = await startTestGateway(t)
-  const response = await fetch(`${env.url}/generate`, {
+  const { app } = await buildTestApp(t)
+  const response = await app.inject({
     method: 'POST',
+    url: '/generate',
     headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'text/plain' },
-    body: 'prompt=a cat'
+    payload: 'prompt=a cat'
   })
-  t.equal(response.status, 415)
-  const envelope = await response.json() as Envelope
+  t.equal(response.statusCode, 415)
+  const envelope = response.json<Envelope>()
   t.equal(envelope.error.code, 'unsupported_media_type')
   t.match(envelope.error.message, /application\/json/)
 })
 
 t.test('a body over the limit is a 413 and reaches nobody', async (t) => {
-  const env = await startTestGateway(t, { env: { BODY_LIMIT_BYTES: '4096' } })
+  const env = await buildTestApp(t, { BODY_LIMIT_BYTES: '4096' })
   const response = await env.post('/generate', { prompt: 'y'.repeat(10_000) })
-  t.equal(response.status, 413)
-  t.equal((await response.json() as Envelope).error.code, 'request_too_large')
-  t.equal(env.simulator.stats.generationRequests, 0)
+  t.equal(response.statusCode, 413)
+  t.equal(response.json<Envelope>().error.code, 'request_too_large')
+  t.equal(env.providerAttempts(), 0)
 })
 
 t.test('an unknown route is a 404 in the envelope', async (t) => {
-  const env = await startTestGateway(t)
-  const response = await fetch(`${env.url}/v1/nothing-here`)
-  t.equal(response.status, 404)
-  t.equal((await response.json() as Envelope).error.type, 'not_found_error')
+  const { app } = await buildTestApp(t)
+  const response = await app.inject('/v1/nothing-here')
+  t.equal(response.statusCode, 404)
+  t.equal(response.json<Envelope>().error.type, 'not_found_error')
 })

@@ -1,20 +1,29 @@
 import { readdir } from 'node:fs/promises'
 import t from 'tap'
+import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
-import { makeDataDir } from '../helpers/temp-dir.js'
+import { makeDataDir, type Teardown } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
 import type { Envelope } from '../helpers/envelope.js'
 
 const ACME = 'acme-key-0123456789'
 const GLOBEX = 'globex-key-0123456789'
 
-async function twoTenants (t: Parameters<typeof startTestGateway>[0]): Promise<TestGateway> {
+async function twoTenantsFile (t: Teardown): Promise<string> {
   const dir = await makeDataDir(t)
-  const tenantsFile = await writeTenantsFile(dir, [
+  return await writeTenantsFile(dir, [
     { id: 'acme', keys: [ACME] },
     { id: 'globex', keys: [GLOBEX], storagePrefix: 'globex-trial', policy: { models: ['gpt-image-1-mini'], sizes: ['1024x1024'], qualities: ['low', 'auto'], maxN: 2 } }
   ])
-  return await startTestGateway(t, { env: { TENANTS_FILE: tenantsFile } })
+}
+
+async function twoTenants (t: Teardown): Promise<TestGateway> {
+  return await startTestGateway(t, { env: { TENANTS_FILE: await twoTenantsFile(t) } })
+}
+
+/** The same tenants in process (app.inject), for checks that never reach the provider. */
+async function twoTenantsInProcess (t: Teardown): Promise<TestApp> {
+  return await buildTestApp(t, { TENANTS_FILE: await twoTenantsFile(t) })
 }
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` })
@@ -104,12 +113,12 @@ t.test('the owner can list newest first, page with a cursor, and delete; links t
 })
 
 t.test('malformed generation ids are 404 and malformed cursors 400, never server errors', async (t) => {
-  const env = await twoTenants(t)
+  const { app } = await twoTenantsInProcess(t)
   for (const id of ['nope', '..%2F..%2Fetc', 'gen_zzzz']) {
-    t.equal((await fetch(`${env.url}/v1/generations/${id}`, { headers: as(ACME) })).status, 404, id)
+    t.equal((await app.inject({ url: `/v1/generations/${id}`, headers: as(ACME) })).statusCode, 404, id)
   }
-  const listed = await fetch(`${env.url}/v1/generations?after=..%2F..`, { headers: as(ACME) })
-  t.equal(listed.status, 400, 'a cursor that is not a generation id (test/regressions/bad-cursor.test.ts)')
-  t.equal((await fetch(`${env.url}/v1/generations?limit=0`, { headers: as(ACME) })).status, 400)
-  t.equal((await fetch(`${env.url}/v1/generations?limit=abc`, { headers: as(ACME) })).status, 400)
+  const listed = await app.inject({ url: '/v1/generations?after=..%2F..', headers: as(ACME) })
+  t.equal(listed.statusCode, 400, 'a cursor that is not a generation id (test/regressions/bad-cursor.test.ts)')
+  t.equal((await app.inject({ url: '/v1/generations?limit=0', headers: as(ACME) })).statusCode, 400)
+  t.equal((await app.inject({ url: '/v1/generations?limit=abc', headers: as(ACME) })).statusCode, 400)
 })
