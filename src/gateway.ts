@@ -112,7 +112,15 @@ export async function startGateway ({ config, files, loggerInstance, env = {}, u
     const sharedState = await createSharedState(config, logger, allSharedStateEvents([metrics, sharedStateEvents]), now)
     started.push(() => sharedState.close())
     const app = buildApp({
-      config, router, storage, spool, keys: () => tenants.current, loggerInstance: logger, metrics, checkResponses, now,
+      config,
+      router,
+      storage,
+      spool,
+      keys: () => tenants.current,
+      loggerInstance: logger,
+      metrics,
+      checkResponses,
+      now,
       limitStore: sharedState.limitStore,
       idempotencyStore: sharedState.idempotencyStore,
       rateLimitStore: sharedState.rateLimitStore,

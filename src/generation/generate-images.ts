@@ -91,4 +91,3 @@ export async function generateImages (deps: GenerationDeps, input: GenerationInp
   }, wantsBase64 ? collected.map((image) => image.bytes) : undefined)
   return { response, manifest, spooled }
 }
-

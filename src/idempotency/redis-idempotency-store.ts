@@ -54,7 +54,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const stored = await this.#redis.get(this.#prefix + key)
     if (stored === null) return undefined
     const { owner: _owner, ...record } = JSON.parse(stored) as StoredRecord
-    return record as IdempotencyRecord
+    return record
   }
 
   async close (): Promise<void> {}

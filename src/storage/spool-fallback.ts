@@ -89,4 +89,3 @@ export class SpoolFallbackStorage implements Storage {
     return spooled
   }
 }
-
