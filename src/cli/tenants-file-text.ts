@@ -119,7 +119,7 @@ function pairOf (map: unknown, name: string): Pair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && pair.key.value === name)
 }
 
-function range (node: Node | unknown): [number, number] {
+function range (node: unknown): [number, number] {
   const found = (node as Node).range
   if (found === undefined || found === null) throw new TenantsTextError('the file has no source positions')
   return [found[0], found[1]]
