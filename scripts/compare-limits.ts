@@ -23,9 +23,19 @@ const prefix = `igw-compare:${randomBytes(4).toString('hex')}:`
 async function start (dataDir: string, simulatorUrl: string, extra: Record<string, string>): Promise<RunningGateway> {
   return await startGateway({
     config: loadConfig({
-      HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, API_KEYS: KEY, LOG_LEVEL: 'silent', STORAGE_FSYNC: 'false',
-      UPSTREAM_BASE_URL: `${simulatorUrl}/v1`, UPSTREAM_API_KEY: 'sim', UPSTREAM_MAX_RETRIES: '0',
-      RATE_LIMIT_MAX: '100000000', IMAGES_PER_MINUTE: '100000000', IMAGES_PER_DAY: '100000000', MAX_IN_FLIGHT: '10000',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      API_KEYS: KEY,
+      LOG_LEVEL: 'silent',
+      STORAGE_FSYNC: 'false',
+      UPSTREAM_BASE_URL: `${simulatorUrl}/v1`,
+      UPSTREAM_API_KEY: 'sim',
+      UPSTREAM_MAX_RETRIES: '0',
+      RATE_LIMIT_MAX: '100000000',
+      IMAGES_PER_MINUTE: '100000000',
+      IMAGES_PER_DAY: '100000000',
+      MAX_IN_FLIGHT: '10000',
       ...extra
     })
   })

@@ -6,7 +6,7 @@ import { EnvSchema } from '../src/config/env-schema.js'
 
 export function configTable (): string {
   const rows = Object.entries(EnvSchema.properties).map(([name, schema]) => {
-    const { default: defaultValue, description } = schema as { default?: unknown, description?: string }
+    const { default: defaultValue, description } = schema as { default?: string | number | boolean, description?: string }
     const shownDefault = defaultValue === undefined || defaultValue === '' ? '—' : `\`${String(defaultValue)}\``
     return `| \`${name}\` | ${shownDefault} | ${description ?? ''} |`
   })

@@ -46,7 +46,7 @@ export function serveParent (service: ChildService): void {
       (globalThis as { gc?: () => void }).gc?.()
       send({ type: 'gc-done' })
     } else if (message.type === 'stop') {
-      service.close().finally(() => process.exit(0))
+      void service.close().finally(() => process.exit(0))
     }
   })
   // The parent went away (crash, Ctrl-C): do not linger.

@@ -42,8 +42,8 @@ export function removeKey (text: string, tenantId: string, keyIndex: number): st
   const [start, end] = range(item)
   let edited: string
   if (keys.flow === true) {
-    const next = keys.items[keyIndex + 1] as Node | undefined
-    const previous = keys.items[keyIndex - 1] as Node | undefined
+    const next = keys.items[keyIndex + 1]
+    const previous = keys.items[keyIndex - 1]
     if (next !== undefined) edited = text.slice(0, start) + text.slice(range(next)[0])
     else if (previous !== undefined) edited = text.slice(0, range(previous)[1]) + text.slice(end)
     else edited = text.slice(0, start) + text.slice(end)
@@ -68,11 +68,11 @@ function appendItem (text: string, pair: Pair, seq: YAMLSeq, fields: Fields): st
   }
   if (seq.items.length > 0) {
     const close = text.lastIndexOf(']', end - 1)
-    const last = range(seq.items.at(-1) as Node)[1]
+    const last = range(seq.items.at(-1))[1]
     return `${text.slice(0, last)}, ${flowMap(fields)}${text.slice(close)}`
   }
   // An empty `[]` becomes a block list under its key (the usual layout of the file).
-  const indent = ' '.repeat(column(text, range(pair.key as Node)[0]) + 2)
+  const indent = ' '.repeat(column(text, range(pair.key)[0]) + 2)
   let cut = start
   while (cut > 0 && (text[cut - 1] === ' ' || text[cut - 1] === '\t')) cut--
   return `${text.slice(0, cut)}\n${blockItem(fields, indent).replace(/\n$/, '')}${text.slice(end)}`
@@ -94,11 +94,11 @@ function flowMap (fields: Fields): string {
 }
 
 function keyFields (key: KeyFields): Fields {
-  return Object.entries(plain(key)) as Fields
+  return Object.entries(plain(key))
 }
 
 function plain (key: KeyFields): Record<string, string> {
-  return Object.fromEntries(Object.entries(key).filter(([, value]) => value !== undefined)) as Record<string, string>
+  return Object.fromEntries(Object.entries(key).filter(([, value]) => value !== undefined))
 }
 
 /** A string as YAML reads it back: plain when that is unambiguous, else double-quoted. */
@@ -119,7 +119,7 @@ function pairOf (map: unknown, name: string): Pair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && pair.key.value === name)
 }
 
-function range (node: Node | unknown): [number, number] {
+function range (node: unknown): [number, number] {
   const found = (node as Node).range
   if (found === undefined || found === null) throw new TenantsTextError('the file has no source positions')
   return [found[0], found[1]]

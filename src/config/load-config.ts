@@ -43,7 +43,7 @@ function checkCombinations (env: Env): void {
     throw new ConfigError('Invalid environment variable S3_BUCKET="": required when STORAGE_DRIVER=s3')
   }
   if (env.LINK_MODE === 'redirect' && env.STORAGE_DRIVER !== 's3') {
-    throw new ConfigError(`Invalid environment variable LINK_MODE="redirect": needs STORAGE_DRIVER=s3 (it redirects to presigned bucket URLs)`)
+    throw new ConfigError('Invalid environment variable LINK_MODE="redirect": needs STORAGE_DRIVER=s3 (it redirects to presigned bucket URLs)')
   }
   if (env.LINK_MODE === 'public' && env.STORAGE_PUBLIC_URL === undefined) {
     throw new ConfigError('Invalid environment variable STORAGE_PUBLIC_URL="": required when LINK_MODE=public')
@@ -109,7 +109,7 @@ function toGatewayConfig (env: Env) {
     promptMaxLength: env.PROMPT_MAX_LENGTH,
     defaultModel: env.DEFAULT_MODEL,
     storage: {
-      driver: env.STORAGE_DRIVER as 'local' | 's3',
+      driver: env.STORAGE_DRIVER,
       dataDir: env.DATA_DIR,
       fsync: env.STORAGE_FSYNC,
       s3: {
@@ -136,12 +136,12 @@ function toGatewayConfig (env: Env) {
       : {
           url: env.REDIS_URL,
           keyPrefix: env.REDIS_KEY_PREFIX,
-          failurePolicy: env.REDIS_FAILURE_POLICY as 'fail-closed' | 'fail-open',
+          failurePolicy: env.REDIS_FAILURE_POLICY,
           commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS
         },
     idempotencyTtlMs: Math.round(env.IDEMPOTENCY_TTL_HOURS * 3_600_000),
     links: {
-      mode: env.LINK_MODE as 'gateway' | 'redirect' | 'public',
+      mode: env.LINK_MODE,
       storagePublicUrl: env.STORAGE_PUBLIC_URL?.replace(/\/+$/, ''),
       presignTtlSeconds: env.PRESIGN_TTL_SECONDS
     },

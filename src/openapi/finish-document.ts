@@ -88,7 +88,7 @@ export function finishDocument<T> (document: T): T {
   const openapi = document as Json
   openapi.components ??= {}
   openapi.components.schemas ??= {}
-  for (const pathItem of Object.values(openapi.paths ?? {}) as Json[]) {
+  for (const pathItem of Object.values<Json>(openapi.paths ?? {})) {
     for (const method of HTTP_METHODS) {
       if (pathItem[method] === undefined) continue
       finishOperation(pathItem[method])

@@ -52,7 +52,7 @@ export class RedisFailureGuard {
   /** Runs `viaRedis`; on a Redis failure, refuses (fail-closed) or runs `perProcess` (fail-open). */
   async use<T> (operation: string, viaRedis: () => Promise<T>, perProcess: () => Promise<T>): Promise<T> {
     try {
-      if (this.#bypassedSince !== undefined) throw this.#bypassedSince
+      if (this.#bypassedSince !== undefined) throw this.#bypassedSince // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows the failure that tripped the bypass, as it was caught
       return await viaRedis()
     } catch (error) {
       if (error instanceof GatewayError) throw error
@@ -72,7 +72,7 @@ export class RedisFailureGuard {
    */
   async bestEffort (operation: string, viaRedis: () => Promise<void>, perProcess: () => Promise<void>): Promise<void> {
     try {
-      if (this.#bypassedSince !== undefined) throw this.#bypassedSince
+      if (this.#bypassedSince !== undefined) throw this.#bypassedSince // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows the failure that tripped the bypass, as it was caught
       await viaRedis()
     } catch (error) {
       this.#trip(error)

@@ -61,7 +61,6 @@ async function readBody (request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-
 export async function startSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const faults = new FaultQueue()
   const urls = new UrlStore(options.urlTtlMs ?? 3_600_000, options.now)

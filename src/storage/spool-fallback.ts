@@ -17,8 +17,8 @@ export class SpoolFallbackStorage implements Storage {
     this.#durable = durable
     this.#spooled = spooled
     this.driver = durable.driver
-    const presign = durable.presignedGetUrl
-    if (presign !== undefined) this.presignedGetUrl = async (key, expiresInSeconds) => await presign.call(durable, key, expiresInSeconds)
+    const presign = durable.presignedGetUrl?.bind(durable)
+    if (presign !== undefined) this.presignedGetUrl = async (key, expiresInSeconds) => await presign(key, expiresInSeconds)
   }
 
   async put (key: string, body: Buffer, options: PutOptions): Promise<void> {
@@ -67,7 +67,7 @@ export class SpoolFallbackStorage implements Storage {
   }
 
   async #fallback<T> (read: (from: Storage) => Promise<T | undefined>): Promise<T | undefined> {
-    let durableError: unknown
+    let durableError: StorageError | undefined
     try {
       const found = await read(this.#durable)
       if (found !== undefined) return found
@@ -86,4 +86,3 @@ export class SpoolFallbackStorage implements Storage {
     return spooled
   }
 }
-

@@ -12,9 +12,9 @@ export abstract class StorageDecorator implements Storage {
   constructor (inner: Storage) {
     this.inner = inner
     this.driver = inner.driver
-    const presign = inner.presignedGetUrl
+    const presign = inner.presignedGetUrl?.bind(inner)
     if (presign !== undefined) {
-      this.presignedGetUrl = async (key, expiresInSeconds) => await this.around('presignedGetUrl', () => presign.call(inner, key, expiresInSeconds))
+      this.presignedGetUrl = async (key, expiresInSeconds) => await this.around('presignedGetUrl', () => presign(key, expiresInSeconds))
     }
   }
 

@@ -110,7 +110,7 @@ function usageOf (usage: unknown, warnings: string[]): UpstreamUsage | undefined
 function tokenCount (fields: Fields, name: string, path: string, warnings: string[]): number | undefined {
   const value = fields[name]
   if (value === undefined || value === null) return undefined
-  if (Value.Check(ProviderTokenCount, value)) return value as number
+  if (Value.Check(ProviderTokenCount, value)) return value
   warnings.push(`${path}: ${describe(value)}, dropped`)
   return undefined
 }
@@ -118,7 +118,7 @@ function tokenCount (fields: Fields, name: string, path: string, warnings: strin
 function echo (fields: Fields, name: string, warnings: string[]): string | undefined {
   const value = fields[name]
   if (value === undefined || value === null) return undefined
-  if (Value.Check(ProviderEcho, value)) return value as string
+  if (Value.Check(ProviderEcho, value)) return value
   warnings.push(`${name}: ${describe(value)}, dropped`)
   return undefined
 }

@@ -29,7 +29,8 @@ function toGatewayError (error: unknown, redact: RedactSecrets): GatewayError {
     return new GatewayError('upstream_unreachable', { cause })
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    return fromStatus(error, redact, cause)
+    // instanceof narrows to APIError<any, any, any>; the SDK's declared field types are the honest ones.
+    return fromStatus(error as InstanceType<typeof OpenAI.APIError>, redact, cause)
   }
   // The SDK parses the body itself; a body that is not JSON surfaces as a SyntaxError.
   return new GatewayError('upstream_malformed_response', { message: 'The image provider sent an answer that could not be read.', cause })
@@ -37,8 +38,9 @@ function toGatewayError (error: unknown, redact: RedactSecrets): GatewayError {
 
 function fromStatus (raw: InstanceType<typeof OpenAI.APIError>, redact: RedactSecrets, error: Error | undefined): GatewayError {
   const status = raw.status ?? 502
-  const providerMessage = typeof (raw.error as { message?: unknown } | undefined)?.message === 'string'
-    ? redact((raw.error as { message: string }).message)
+  const providerBody: unknown = raw.error
+  const providerMessage = typeof providerBody === 'object' && providerBody !== null && 'message' in providerBody && typeof providerBody.message === 'string'
+    ? redact(providerBody.message)
     : 'The image provider rejected the request.'
   // The API call follows no redirects (undici-fetch.ts): a 3xx would send the prompt, with our
   // key, to wherever the provider points. A provider that redirects the API is misbehaving.

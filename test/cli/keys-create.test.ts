@@ -91,4 +91,3 @@ t.test('a tenants file the gateway would refuse is not edited; the error names t
   t.match(result.stderr, /tenants\[1\]\.policy\.maxN: Expected integer to be less or equal to 10 \(found 11\)/)
   t.equal(await readFile(file, 'utf8'), broken)
 })
-

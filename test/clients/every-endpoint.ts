@@ -44,10 +44,10 @@ export async function callEveryEndpoint (baseUrl: string, apiKey: string): Promi
   const image = record('getImage', await client.GET('/images/{prefix}/{generationId}/{file}', { params: { path: imagePath }, parseAs: 'arrayBuffer' }))
   const head = record('headImage', await client.HEAD('/images/{prefix}/{generationId}/{file}', { params: { path: imagePath } }))
 
-  const manifest = record('getGeneration', await client.GET('/v1/generations/{id}', { params: { path: { id: created.data.id } } }))
+  record('getGeneration', await client.GET('/v1/generations/{id}', { params: { path: { id: created.data.id } } }))
   const list = record('listGenerations', await client.GET('/v1/generations', { params: { query: { limit: 10 } } }))
   const usage = record('getUsage', await client.GET('/v1/usage'))
-  const deleted = record('deleteGeneration', await client.DELETE('/v1/generations/{id}', { params: { path: { id: alias.data.id } } }))
+  record('deleteGeneration', await client.DELETE('/v1/generations/{id}', { params: { path: { id: alias.data.id } } }))
   const missing = await client.GET('/v1/generations/{id}', { params: { path: { id: alias.data.id } } })
 
   const health = record('getHealth', await client.GET('/healthz'))

@@ -65,7 +65,7 @@ export function commandText (service: ComposeService): string {
 /** A Compose duration (`200s`, `3m20s`, `1h`, `1500ms`) in milliseconds; undefined when unset. */
 export function durationMs (value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined
-  const text = String(value)
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
   const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 }
   let total = 0
   let matched = ''

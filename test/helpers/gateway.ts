@@ -34,7 +34,6 @@ export interface TestGatewayOptions {
   beforeStart?: (simulator: Simulator) => Promise<void>
 }
 
-
 export async function startTestGateway (t: Teardown, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const simulator = await startSimulator({ apiKey: SIMULATOR_KEY, ...options.simulator })
   t.teardown(() => simulator.close())

@@ -47,7 +47,10 @@ export async function startS3rver (t: Teardown, bucket = 'test-bucket'): Promise
     },
     storage (overrides = {}) {
       const storage = new S3Storage({
-        bucket, region: 'us-east-1', endpoint, forcePathStyle: true,
+        bucket,
+        region: 'us-east-1',
+        endpoint,
+        forcePathStyle: true,
         credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
         ...overrides
       })

@@ -34,7 +34,7 @@ t.test('a generation against a frozen S3 answers 200 and its images wait in the 
     signal: AbortSignal.timeout(NO_ANSWER_MS)
   }).catch((error: unknown) => error)
   if (!(response instanceof Response)) return t.fail(`the generation never answered: ${String(response)}`)
-  const generated = response as Response
+  const generated = response
   t.equal(generated.status, 200)
   const answer = await generated.json() as Answer
   for (const [index, image] of answer.data.entries()) {
@@ -52,7 +52,7 @@ t.test('an image only in a frozen S3 answers 503 storage_unavailable with retry-
   proxy.pause()
   const download = await fetch(link, { signal: AbortSignal.timeout(NO_ANSWER_MS) }).catch((error: unknown) => error)
   if (!(download instanceof Response)) return t.fail(`the read never answered: ${String(download)}`)
-  const failed = download as Response
+  const failed = download
   t.equal(failed.status, 503)
   t.equal(failed.headers.get('retry-after'), '5')
   t.equal(failed.headers.get('cache-control'), null, 'a failure is not cached as the immutable image')

@@ -11,11 +11,15 @@ import { waitFor } from '../helpers/wait-for.js'
 const body = JSON.stringify({ prompt: 'drain', size: '512x512' })
 const headersOf = (length: number) => `POST /generate HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${TEST_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n`
 
-/** Starts closing the gateway and waits until it has stopped accepting connections. */
-async function beginShutdown (env: TestGateway): Promise<Promise<void>> {
+/**
+ * Starts closing the gateway and waits until it has stopped accepting connections. The close still
+ * running is handed back in an object: an async function that returned the promise itself would
+ * wait for it, so every later step would run after the shutdown had finished.
+ */
+async function beginShutdown (env: TestGateway): Promise<{ closing: Promise<void> }> {
   const closing = env.gateway.close()
   await waitFor(() => !env.gateway.app.server.listening ? true : undefined, 'the server stops listening')
-  return closing
+  return { closing }
 }
 
 t.test('a request that arrives on a kept-alive connection after shutdown began is never run: refused 503 shutting_down, or left unanswered after a connection: close answer', async (t) => {
@@ -24,7 +28,7 @@ t.test('a request that arrives on a kept-alive connection after shutdown began i
   const connection = await openRawConnection(t, env.url)
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
   await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the first generation reaches the provider')
-  const closing = await beginShutdown(env)
+  const { closing } = await beginShutdown(env)
   // A second request on the same (busy) connection, after shutdown began (HTTP/1.1 pipelining).
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
   const first = await connection.nextResponse()
@@ -53,7 +57,7 @@ t.test('a generation in flight when shutdown begins finishes, and its answer say
   const connection = await openRawConnection(t, env.url)
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
   await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the generation reaches the provider')
-  const closing = await beginShutdown(env)
+  const { closing } = await beginShutdown(env)
   const answered = await connection.nextResponse()
   t.equal(answered?.status, 200, 'the in-flight generation completes')
   t.equal(answered?.headers.connection, 'close', 'the client is told not to send another request on this socket')

@@ -63,7 +63,7 @@ t.test('bytes that are not HTTP are a 400 malformed_request', async (t) => {
 
 t.test('the gateway keeps serving after each of them', async (t) => {
   const env = await startTestGateway(t)
-  await rawExchange(env.url, `GET /%ff HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`)
-  await rawExchange(env.url, `POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n`)
+  await rawExchange(env.url, 'GET /%ff HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n')
+  await rawExchange(env.url, 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n')
   t.equal((await fetch(`${env.url}/healthz`)).status, 200)
 })

@@ -1,9 +1,11 @@
+import type { Static } from '@sinclair/typebox'
 import t from 'tap'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
 import type { Envelope } from '../helpers/envelope.js'
 import { middayClock } from '../helpers/clock.js'
+import type { UsageResponse } from '../../src/schemas/usage.js'
 
 const KEY = 'limited-key-0123456789'
 
@@ -103,7 +105,7 @@ t.test('GET /v1/usage reports the windows and what is left', async (t) => {
   await generate(env, { n: 3 })
   const response = await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${KEY}` } })
   t.equal(response.status, 200)
-  const usage = await response.json() as Record<string, any>
+  const usage = await response.json() as Static<typeof UsageResponse>
   t.equal(usage.tenant, 'acme')
   t.equal(usage.images.minute.limit, 10)
   t.equal(usage.images.minute.used + usage.images.minute.remaining, 10)
