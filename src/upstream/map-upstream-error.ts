@@ -15,7 +15,7 @@ export function mapUpstreamError (error: unknown, redact: RedactSecrets = redact
 }
 
 function toGatewayError (error: unknown, redact: RedactSecrets): GatewayError {
-  if (error instanceof GatewayError) return error
+  if (error instanceof GatewayError) return error as GatewayError
   // Only a redacted copy travels on as the cause (and into the log): the original may hold the
   // provider's raw body, or a JSON parser's quote of it.
   const cause = redactedCause(error, redact)

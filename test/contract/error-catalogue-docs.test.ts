@@ -22,7 +22,7 @@ async function readmeErrorRows (): Promise<Map<number, string[]>> {
 
 t.test('every OpenAPI error example names a catalogue code of the status it is listed under', async (t) => {
   for (const [status, spec] of Object.entries(ERROR_RESPONSES)) {
-    for (const [key, example] of Object.entries(spec.examples) as Array<[string, ErrorExample]>) {
+    for (const [key, example] of Object.entries<ErrorExample>(spec.examples)) {
       t.equal(example.code, key, `${status} ${key}: keyed by its code`)
       t.ok(isErrorCode(example.code), `${key} is a catalogue code`)
       t.equal(errorSpec(example.code).status, Number(status), `${key} is answered with ${status}`)
