@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GatewayConfig } from './config/load-config.js'
 import type { GenerationRecords } from './generation/generation-records.js'
+import type { ImageGenerator } from './generation/image-generator.js'
 import type { PublishedImages } from './generation/published-images.js'
 import type { ReadinessChecks } from './health/readiness-checks.js'
 import { answerClientError } from './http/client-error.js'
@@ -22,7 +23,7 @@ import rejectEncodedBodies from './plugins/reject-encoded-bodies.js'
 import requestMetrics from './plugins/request-metrics.js'
 import { ShutdownDrain } from './plugins/shutdown-drain.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
-import { generateRoutes, type GenerateRouteOptions } from './routes/generate.js'
+import { generateRoutes } from './routes/generate.js'
 import { generationRoutes } from './routes/generations.js'
 import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
@@ -34,7 +35,7 @@ import { checkedSerializerFactory } from './validation/checked-serializer.js'
 import { typeboxValidatorCompiler } from './validation/typebox-validator.js'
 
 /** The parts of the configuration the app itself reads; services carry their own. */
-export type AppConfig = Pick<GatewayConfig, 'bodyLimitBytes' | 'http' | 'publicBaseUrl' | 'metricsToken'>
+export type AppConfig = Pick<GatewayConfig, 'bodyLimitBytes' | 'http' | 'publicBaseUrl' | 'metricsToken' | 'promptMaxLength'>
 
 export interface AppServices {
   config: AppConfig
@@ -55,7 +56,7 @@ export interface AppServices {
   /** Durable links: published images, read with the spool as fallback. */
   images: PublishedImages
   /** POST /generate: the generation use case. */
-  generate: GenerateRouteOptions
+  generator: ImageGenerator
   records: GenerationRecords
   usage: TenantUsage
 }
@@ -111,7 +112,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     tenantScope.addHook('onRequest', drain.refuseNewWork)
     tenantScope.addHook('onRequest', createAuthenticate(services.keys, services.authFailures))
     await registerTenantRateLimit(tenantScope, services.rateLimitStore)
-    tenantScope.register(generateRoutes, services.generate)
+    tenantScope.register(generateRoutes, { generator: services.generator, promptMaxLength: config.promptMaxLength })
     tenantScope.register(generationRoutes, { records: services.records })
     tenantScope.register(usageRoutes, { usage: services.usage })
   })

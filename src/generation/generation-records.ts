@@ -27,10 +27,10 @@ export class GenerationRecords {
   }
 
   async get (tenant: Tenant, generationId: string): Promise<Manifest> {
-    if (!GENERATION_ID.test(generationId)) throw new GatewayError('not_found', { message: 'No such generation.' })
+    if (!GENERATION_ID.test(generationId)) throw noSuchGeneration()
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
     if (found.state === 'unreadable') throw new GatewayError('generation_unreadable')
-    if (found.state === 'missing') throw new GatewayError('not_found', { message: 'No such generation.' })
+    if (found.state === 'missing') throw noSuchGeneration()
     return found.manifest
   }
 
@@ -51,9 +51,9 @@ export class GenerationRecords {
   /** Unpublishes first (the manifest), then removes every object of the generation. */
   async delete (tenant: Tenant, generationId: string): Promise<void> {
     // An unreadable generation can still be deleted: it is the tenant's, and it serves nothing.
-    if (!GENERATION_ID.test(generationId)) throw new GatewayError('not_found', { message: 'No such generation.' })
+    if (!GENERATION_ID.test(generationId)) throw noSuchGeneration()
     const found = await this.#manifests.lookup(tenant.storagePrefix, generationId)
-    if (found.state === 'missing') throw new GatewayError('not_found', { message: 'No such generation.' })
+    if (found.state === 'missing') throw noSuchGeneration()
     const key = manifestKey(tenant.storagePrefix, generationId)
     await this.#storage.delete([key])
     this.#manifests.forget(tenant.storagePrefix, generationId)
@@ -62,4 +62,8 @@ export class GenerationRecords {
     const leftovers = await this.#storage.list(`${tenant.storagePrefix}/${generationId}/`)
     await this.#storage.delete(leftovers)
   }
+}
+
+function noSuchGeneration (): GatewayError {
+  return new GatewayError('not_found', { message: 'No such generation.' })
 }

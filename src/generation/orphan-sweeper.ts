@@ -5,6 +5,7 @@
 // generation folders (local disk) go too: they only waste list pages. What it returns was removed.
 import { generationTime, GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
+import type { TenantRegistry } from '../tenants/tenant-registry.js'
 
 export interface SweepOptions {
   /** The tenants' storage prefixes to look under. */
@@ -12,6 +13,11 @@ export interface SweepOptions {
   minAgeMs: number
   lookbackMs: number
   now?: number
+}
+
+/** Where a periodic sweep reports (pino's signature). */
+export interface SweepLog {
+  warn(fields: object, message: string): void
 }
 
 const PAGE = 200
@@ -46,4 +52,17 @@ export async function sweepOrphans (storage: Storage, options: SweepOptions): Pr
     }
   }
   return removed
+}
+
+// Removes generations whose manifest was never written (a crash between the image writes and the
+// manifest); returns how to stop. ORPHAN_SWEEP_MINUTES=0 turns it off.
+export function sweepOrphansEvery (intervalMs: number, storage: Storage, tenants: TenantRegistry, logger: SweepLog): () => void {
+  if (intervalMs <= 0) return () => {}
+  const sweeper = setInterval(() => {
+    sweepOrphans(storage, { prefixes: tenants.current.tenants.map((tenant) => tenant.storagePrefix), minAgeMs: 15 * 60_000, lookbackMs: 48 * 3_600_000 }).then(
+      (removed) => { if (removed.length > 0) logger.warn({ removed: removed.length }, 'removed generations that had no manifest') },
+      (error: unknown) => { logger.warn({ err: error }, 'orphan sweep failed; will retry') })
+  }, intervalMs)
+  sweeper.unref()
+  return () => { clearInterval(sweeper) }
 }

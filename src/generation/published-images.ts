@@ -9,6 +9,7 @@ import type { ByteRange, Storage } from '../storage/storage.js'
 import type { ManifestReader } from './manifest-reader.js'
 
 export { IMMUTABLE_CACHE_CONTROL } from '../storage/cache-control.js'
+export type { ByteRange } from '../storage/storage.js'
 
 export interface PublishedImagesOptions {
   /** LINK_MODE=redirect: links answer with a presigned URL of this lifetime instead of the bytes. */

@@ -4,7 +4,7 @@
 // fails the generation goes to the local spool instead, and the flusher moves it later.
 import { GatewayError } from '../errors/gateway-error.js'
 import type { Manifest } from '../schemas/generation.js'
-import { IMMUTABLE_CACHE_CONTROL as IMMUTABLE } from '../storage/cache-control.js'
+import { IMMUTABLE_CACHE_CONTROL } from '../storage/cache-control.js'
 import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 
@@ -21,7 +21,7 @@ export async function writeGeneration (storage: Storage, spool: Spool | undefine
     await Promise.all(manifest.images.map(async (image, index) => {
       const bytes = generation.imageBytes[index]
       if (bytes === undefined) throw new Error(`missing bytes for image ${index}`)
-      await storage.put(image.key, bytes, { contentType: image.contentType, sha256: image.sha256, cacheControl: IMMUTABLE })
+      await storage.put(image.key, bytes, { contentType: image.contentType, sha256: image.sha256, cacheControl: IMMUTABLE_CACHE_CONTROL })
       written.push(image.key)
     }))
     await storage.put(generation.manifestKey, Buffer.from(JSON.stringify(manifest)), { contentType: 'application/json' })

@@ -3,13 +3,12 @@
 // envelope instead of Fastify's body that echoes the URL.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError } from '../errors/gateway-error.js'
-import { sendGatewayError } from '../plugins/error-handler.js'
+import { logAnswered, sendGatewayError } from '../plugins/error-handler.js'
 import { fastifyErrorCode } from './fastify-error-code.js'
 
 export function answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const gatewayError = new GatewayError(fastifyErrorCode(error), { cause: error })
-  if (gatewayError.status >= 500) request.log.error({ err: error, code: gatewayError.code }, 'request failed')
-  else request.log.info({ status: gatewayError.status, code: gatewayError.code }, 'request rejected')
+  logAnswered(request.log, error, gatewayError)
   // The app's onRequest hook that sets it does not run for these.
   reply.header('x-request-id', request.id)
   sendGatewayError(reply, gatewayError)

@@ -1,6 +1,6 @@
 // The one place errors become HTTP answers: every error leaves as the OpenAI envelope
 // {"error": {message, type, param, code}} with the right status and headers.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ErrorCode } from '../errors/error-catalogue.js'
 import { GatewayError } from '../errors/gateway-error.js'
@@ -44,6 +44,19 @@ export function sendGatewayError (reply: FastifyReply, error: GatewayError): Fas
     .send(error.envelope())
 }
 
+/** The one log line of an error answered: failures at error, rejections at info, unmapped Fastify errors at warn. */
+export function logAnswered (log: FastifyBaseLogger, original: unknown, gatewayError: GatewayError): void {
+  if (gatewayError.status >= 500) {
+    log.error({ err: original, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request failed')
+  } else if (gatewayError.code === 'bad_request') {
+    // The catalogue's fallback, only ever built from a Fastify error: its code names the missing entry.
+    const framework = original as Partial<FastifyError>
+    log.warn({ status: framework.statusCode, frameworkCode: framework.code, reason: framework.message }, 'request rejected by Fastify with no catalogue entry; answered 400 bad_request')
+  } else {
+    log.info({ status: gatewayError.status, code: gatewayError.code, providerCode: gatewayError.providerCode, providerRequestId: gatewayError.providerRequestId }, 'request rejected')
+  }
+}
+
 async function errorHandler (app: FastifyInstance): Promise<void> {
   app.decorateRequest('answeredError', null)
   const outages = new OutageLog()
@@ -54,14 +67,8 @@ async function errorHandler (app: FastifyInstance): Promise<void> {
       request.log.error({ code: gatewayError.code, reason: gatewayError.cause.message }, 'stored object is torn (shorter than its manifest); not served')
     } else if (outages.isExpected(gatewayError)) {
       outages.refused(request.log, gatewayError)
-    } else if (gatewayError.status >= 500) {
-      request.log.error({ err: error, code: gatewayError.code, providerRequestId: gatewayError.providerRequestId }, 'request failed')
-    } else if (gatewayError.code === 'bad_request') {
-      // The catalogue's fallback, only ever built from a Fastify error: its code names the missing entry.
-      const framework = error as FastifyError
-      request.log.warn({ status: framework.statusCode, frameworkCode: framework.code, reason: framework.message }, 'request rejected by Fastify with no catalogue entry; answered 400 bad_request')
     } else {
-      request.log.info({ status: gatewayError.status, code: gatewayError.code, providerCode: gatewayError.providerCode, providerRequestId: gatewayError.providerRequestId }, 'request rejected')
+      logAnswered(request.log, error, gatewayError)
     }
     // A client that went away gets no answer; there is nobody to send it to.
     if (gatewayError.status === 499 && request.raw.destroyed) return

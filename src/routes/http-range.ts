@@ -1,11 +1,6 @@
 // Parses a single-range `Range: bytes=…` header (RFC 9110 §14). Several ranges, or a header we
 // cannot read, mean "send the whole object", which the RFC allows.
-
-/** Bytes `start` to `end` of a representation, both inclusive as in the header. */
-export interface ByteRange {
-  start: number
-  end: number
-}
+import type { ByteRange } from '../generation/published-images.js'
 
 export type RangeDecision =
   | { kind: 'whole' }

@@ -57,7 +57,7 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
   const serve = async (request: FastifyRequest<{ Params: ImageParams }>, reply: FastifyReply) => {
     const { prefix, generationId, file } = request.params
     const image = await options.images.find(prefix, generationId, file)
-    if (image === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
+    if (image === undefined) throw noSuchImage()
 
     const redirect = await options.images.redirectFor(image)
     if (redirect !== undefined) {
@@ -77,7 +77,7 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     const range = decision.kind === 'partial' ? decision.range : undefined
     const length = range === undefined ? image.bytes : range.end - range.start + 1
     const body = request.method === 'HEAD' ? undefined : await options.images.open(image, range)
-    if (request.method !== 'HEAD' && body === undefined) throw new GatewayError('not_found', { message: 'No such image.' })
+    if (request.method !== 'HEAD' && body === undefined) throw noSuchImage()
     reply.headers(imageHeaders).header('content-type', image.contentType).header('content-length', length)
     if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${image.bytes}`)
     return reply.send(body)
@@ -89,4 +89,8 @@ export async function imageRoutes (app: FastifyInstance, options: ImageRouteOpti
     // @fastify/swagger would name the operation headImage-head; the name is already HEAD's own.
     config: { swagger: { exposeHeadRoute: true }, swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, operationId: 'headImage' }, url }) }
   }, serve)
+}
+
+function noSuchImage (): GatewayError {
+  return new GatewayError('not_found', { message: 'No such image.' })
 }

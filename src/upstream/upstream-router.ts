@@ -5,7 +5,7 @@
 import type { RouteTarget } from '../config/load-upstreams.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { GenerateRequest } from '../schemas/generation.js'
-import { CircuitBreaker, type BreakerOptions, type BreakerState } from './circuit-breaker.js'
+import { CircuitBreaker, type BreakerOptions } from './circuit-breaker.js'
 import { mapUpstreamError } from './map-upstream-error.js'
 import type { Upstream, UpstreamAnswer } from './upstream.js'
 import type { UpstreamEvents } from './upstream-events.js'
@@ -100,11 +100,6 @@ export class UpstreamRouter {
       message: `Every upstream for model ${request.model} is failing and temporarily skipped; retry later.`,
       headers: { 'retry-after': retryAfter }
     })
-  }
-
-  /** Each upstream's circuit state, for /metrics and health (read-only). */
-  breakerStates (): Record<string, BreakerState> {
-    return Object.fromEntries([...this.#upstreams].map(([name, entry]) => [name, entry.breaker.state]))
   }
 
   #targetsFor (model: string): RoutedTarget[] {
