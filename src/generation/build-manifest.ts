@@ -41,10 +41,7 @@ export function buildManifest (tenant: Tenant, request: SentRequest, routed: Rou
       latencyMs: answer.latencyMs,
       ...(answer.requestId !== undefined ? { requestId: answer.requestId } : {}),
       ...(answer.usage !== undefined ? { usage: answer.usage } : {}),
-      ...(answer.size !== undefined ? { size: answer.size } : {}),
-      ...(answer.quality !== undefined ? { quality: answer.quality } : {}),
-      ...(answer.outputFormat !== undefined ? { outputFormat: answer.outputFormat } : {}),
-      ...(answer.background !== undefined ? { background: answer.background } : {})
+      described: answer.described
     },
     images
   }

@@ -7,10 +7,7 @@ export function answerFromManifest (manifest: Manifest, imageBytes?: Buffer[]): 
   const { upstream } = manifest
   return {
     created: manifest.created,
-    ...(upstream.size !== undefined ? { size: upstream.size } : {}),
-    ...(upstream.quality !== undefined ? { quality: upstream.quality } : {}),
-    ...(upstream.outputFormat !== undefined ? { output_format: upstream.outputFormat } : {}),
-    ...(upstream.background !== undefined ? { background: upstream.background } : {}),
+    ...upstream.described,
     ...(upstream.usage !== undefined ? { usage: upstream.usage } : {}),
     id: manifest.id,
     data: manifest.images.map((image, index) => ({

@@ -104,12 +104,14 @@ export const Manifest = Type.Object({
     latencyMs: Type.Number(),
     requestId: Type.Optional(Type.String()),
     usage: Type.Optional(ImageUsage),
-    // What the provider said about the images, so a replay rebuilds the whole answer from the
-    // manifest. Optional: manifests written before they were kept have none of them.
-    size: Type.Optional(Type.String({ description: 'The size the upstream answered with.' })),
-    quality: Type.Optional(Type.String({ description: 'The quality the upstream answered with.' })),
-    outputFormat: Type.Optional(Type.String({ description: 'The output_format the upstream answered with.' })),
-    background: Type.Optional(Type.String({ description: 'The background the upstream answered with.' }))
+    // What the provider said about the images, under the answer's names, so a replay rebuilds the
+    // whole answer from the manifest. Optional: manifests written before it was kept have none.
+    described: Type.Optional(Type.Object({
+      size: Type.Optional(Type.String()),
+      quality: Type.Optional(Type.String()),
+      output_format: Type.Optional(Type.String()),
+      background: Type.Optional(Type.String())
+    }, { description: 'The size, quality, output_format and background the upstream answered with.' }))
   }),
   images: Type.Array(ManifestImage)
 }, { $id: 'Manifest' })

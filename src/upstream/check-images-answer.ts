@@ -49,10 +49,12 @@ export function checkImagesAnswer ({ body, imageBytes }: ImagesAnswer, bounds: A
       created: created as number,
       images,
       ...optional('usage', usageOf(fields.usage, warnings)),
-      ...optional('size', echo(fields, 'size', warnings)),
-      ...optional('quality', echo(fields, 'quality', warnings)),
-      ...optional('outputFormat', echo(fields, 'output_format', warnings)),
-      ...optional('background', echo(fields, 'background', warnings))
+      described: {
+        ...optional('size', echo(fields, 'size', warnings)),
+        ...optional('quality', echo(fields, 'quality', warnings)),
+        ...optional('output_format', echo(fields, 'output_format', warnings)),
+        ...optional('background', echo(fields, 'background', warnings))
+      }
     },
     warnings
   }

@@ -16,14 +16,19 @@ export interface UpstreamUsage {
   input_tokens_details?: { text_tokens?: number, image_tokens?: number }
 }
 
+export interface ImageSettings {
+  size?: string
+  quality?: string
+  output_format?: string
+  background?: string
+}
+
 export interface UpstreamAnswer {
   created: number
   images: UpstreamImage[]
   usage?: UpstreamUsage
-  size?: string
-  quality?: string
-  outputFormat?: string
-  background?: string
+  /** What the provider said about the images, under the answer's own names (echoed to the caller). */
+  described: ImageSettings
   requestId?: string
   latencyMs: number
 }

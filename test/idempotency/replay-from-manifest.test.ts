@@ -20,7 +20,7 @@ t.test('the manifest keeps what the provider answered, and a replay answers exac
   t.match(first, { size: '1024x1024', quality: 'low', output_format: 'webp', background: 'opaque', usage: { total_tokens: Number } })
 
   const record = await (await fetch(`${env.url}/v1/generations/${first.id}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json()
-  t.match(record, { created: first.created, upstream: { size: '1024x1024', quality: 'low', outputFormat: 'webp', background: 'opaque', usage: first.usage } })
+  t.match(record, { created: first.created, upstream: { described: { size: '1024x1024', quality: 'low', output_format: 'webp', background: 'opaque' }, usage: first.usage } })
 
   const replay = await generate(env, 'from-manifest')
   t.equal(replay.headers.get('idempotent-replayed'), 'true')
@@ -33,7 +33,7 @@ t.test('a manifest without the answer\'s fields (written by an older gateway) st
   const first = await (await generate(env, 'older-manifest')).json() as Answer
   const manifestFile = path.join(env.dataDir, 'default', first.id, 'manifest.json')
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { upstream: Record<string, unknown> }
-  for (const field of ['size', 'quality', 'outputFormat', 'background']) delete manifest.upstream[field]
+  delete manifest.upstream.described
   await writeFile(manifestFile, JSON.stringify(manifest))
 
   const replay = await generate(env, 'older-manifest')
