@@ -12,7 +12,7 @@ export interface ConfigFiles {
   upstreams: UpstreamPlan
 }
 
-export async function loadConfigFiles (config: GatewayConfig, env: Record<string, string | undefined>): Promise<ConfigFiles> {
+export async function loadConfigFiles (config: Pick<GatewayConfig, 'upstream' | 'upstreamsFile' | 'tenantsFile' | 'defaultPolicy'>, env: Record<string, string | undefined>): Promise<ConfigFiles> {
   const upstreams = loadUpstreamPlan(config, env)
   if (config.tenantsFile === undefined) return { upstreams }
   try {

@@ -26,7 +26,7 @@ export interface UpstreamPlan {
   routes: Map<string, RouteTarget[]>
 }
 
-export function loadUpstreamPlan (config: GatewayConfig, env: Record<string, string | undefined>): UpstreamPlan {
+export function loadUpstreamPlan (config: Pick<GatewayConfig, 'upstream' | 'upstreamsFile'>, env: Record<string, string | undefined>): UpstreamPlan {
   const defaults = config.upstream
   if (config.upstreamsFile === undefined) {
     return {
