@@ -3,9 +3,9 @@
 // POST had run. Now a response sent while draining says `connection: close` (the client does not
 // reuse the socket), and a request that still arrives is refused with 503 shutting_down,
 // `retry-after` and `connection: close`, before anything runs.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
-import { openRawConnection } from '../helpers/raw-connection.js'
+import { openRawConnection, type RawConnection } from '../helpers/raw-connection.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const body = JSON.stringify({ prompt: 'drain', size: '512x512' })
@@ -22,13 +22,19 @@ async function beginShutdown (env: TestGateway): Promise<{ closing: Promise<void
   return { closing }
 }
 
-t.test('a request that arrives on a kept-alive connection after shutdown began is never run: refused 503 shutting_down, or left unanswered after a connection: close answer', async (t) => {
+/** One generation in flight on a raw keep-alive connection, then shutdown begun. */
+async function generationInFlightThenShutdown (t: Test): Promise<{ env: TestGateway, connection: RawConnection, closing: Promise<void> }> {
   const env = await startTestGateway(t)
   env.simulator.setLatency(500)
   const connection = await openRawConnection(t, env.url)
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
-  await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the first generation reaches the provider')
+  await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the generation reaches the provider')
   const { closing } = await beginShutdown(env)
+  return { env, connection, closing }
+}
+
+t.test('a request that arrives on a kept-alive connection after shutdown began is never run: refused 503 shutting_down, or left unanswered after a connection: close answer', async (t) => {
+  const { env, connection, closing } = await generationInFlightThenShutdown(t)
   // A second request on the same (busy) connection, after shutdown began (HTTP/1.1 pipelining).
   connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
   const first = await connection.nextResponse()
@@ -52,12 +58,7 @@ t.test('a request that arrives on a kept-alive connection after shutdown began i
 })
 
 t.test('a generation in flight when shutdown begins finishes, and its answer says connection: close so the socket is not reused', async (t) => {
-  const env = await startTestGateway(t)
-  env.simulator.setLatency(500)
-  const connection = await openRawConnection(t, env.url)
-  connection.write(`${headersOf(Buffer.byteLength(body))}\r\n${body}`)
-  await waitFor(() => env.simulator.stats.generationRequests === 1 ? true : undefined, 'the generation reaches the provider')
-  const { closing } = await beginShutdown(env)
+  const { connection, closing } = await generationInFlightThenShutdown(t)
   const answered = await connection.nextResponse()
   t.equal(answered?.status, 200, 'the in-flight generation completes')
   t.equal(answered?.headers.connection, 'close', 'the client is told not to send another request on this socket')
