@@ -1,10 +1,9 @@
 // The request-rate store when REDIS_URL is set: @fastify/rate-limit's own Redis store (one atomic
 // INCR+PEXPIRE script per request), with REDIS_FAILURE_POLICY applied — a 503 while Redis is down,
 // or the plugin's per-process LocalStore in its place. Reads (GET /v1/usage) go the same way.
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { Redis } from 'ioredis'
-import { askRequestCount, memoryRequestRateStore, pluginStoreFor, type CountCallback, type RequestRateStore, type RouteStoreOptions } from '../limits/request-rate-store.js'
+import { askRequestCount, memoryRequestRateStore, type CountCallback, type RequestRateStore, type RouteStoreOptions } from '../limits/request-rate-store.js'
 import type { RedisFailureGuard } from './redis-failure-guard.js'
 import { RedisOrMemory } from './redis-or-memory.js'
 
@@ -39,9 +38,4 @@ export class GuardedRateLimitStore implements RequestRateStore {
 /** Counts in Redis under `nameSpace`, this process's LocalStore standing in while Redis fails. */
 export function redisRequestRateStore (redis: Redis, nameSpace: string, guard: RedisFailureGuard): GuardedRateLimitStore {
   return new GuardedRateLimitStore(new RedisOrMemory<RequestRateStore>(new RedisStore(false, false, redis, nameSpace), memoryRequestRateStore(), guard))
-}
-
-/** The same as a class for @fastify/rate-limit's `store` option. */
-export function guardedRateLimitStore (redis: Redis, nameSpace: string, guard: RedisFailureGuard): FastifyRateLimitStoreCtor {
-  return pluginStoreFor(redisRequestRateStore(redis, nameSpace, guard))
 }

@@ -3,7 +3,8 @@
 import { Redis } from 'ioredis'
 import t from 'tap'
 import { GatewayError } from '../../src/errors/gateway-error.js'
-import { guardedRateLimitStore } from '../../src/shared-state/rate-limit-store.js'
+import { pluginStoreFor } from '../../src/limits/request-rate-store.js'
+import { redisRequestRateStore } from '../../src/shared-state/rate-limit-store.js'
 import { RedisFailureGuard, type RedisFailurePolicy } from '../../src/shared-state/redis-failure-guard.js'
 import { SharedStateCounters } from '../../src/shared-state/shared-state-events.js'
 
@@ -61,7 +62,8 @@ t.test('the request-rate store: 503 when failing closed, the per-process store w
   deadRedis.on('error', () => {})
   t.teardown(() => deadRedis.disconnect())
   const incr = (policy: RedisFailurePolicy) => {
-    const Store = guardedRateLimitStore(deadRedis, 'test:', guardWith(policy).guard)
+    // The class the plugin is given, as the gateway builds it.
+    const Store = pluginStoreFor(redisRequestRateStore(deadRedis, 'test:', guardWith(policy).guard))
     const store = new Store({})
     return new Promise<{ error: Error | null, result?: { current: number } }>((resolve) => {
       store.incr('tenant:acme', (error, result) => resolve({ error, result }), 60_000, 10)
