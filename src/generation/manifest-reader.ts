@@ -7,7 +7,7 @@
 // a restart, so it is reported (log, metric) and treated as unpublished.
 import { Value } from '@sinclair/typebox/value'
 import { Manifest } from '../schemas/generation.js'
-import { manifestKey } from '../storage/object-keys.js'
+import { GENERATION_ID, manifestKey } from '../storage/object-keys.js'
 import type { Storage } from '../storage/storage.js'
 
 const CACHE_ENTRIES = 2000
@@ -57,6 +57,9 @@ export class ManifestReader {
    * on another replica a moment ago), without evicting the entry or affecting reads in flight.
    */
   async lookup (storagePrefix: string, generationId: string, options: { fresh?: boolean } = {}): Promise<ManifestLookup> {
+    // Only a generation id becomes a storage key: an id from elsewhere (an idempotency record read
+    // back from Redis) names no generation otherwise, whatever it holds.
+    if (!GENERATION_ID.test(generationId)) return { state: 'missing' }
     const key = manifestKey(storagePrefix, generationId)
     const cached = this.#cache.get(key)
     if (options.fresh !== true && cached !== undefined && this.#now() - cached.readAt < this.#ttlMs) return { state: 'found', manifest: cached.manifest }
