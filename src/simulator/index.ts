@@ -1,17 +1,29 @@
 // An OpenAI-compatible image provider over real HTTP, for tests, benchmarks and the gateway's
-// no-credentials default: POST /v1/images/generations answers real images (base64 or expiring URLs),
-// and faults can be injected by code, by header (x-sim-fault) or by HTTP (/_sim/faults).
-import { randomBytes } from 'node:crypto'
+// no-credentials default: POST /v1/images/generations, /v1/images/edits (multipart) and
+// /v1/images/variations answer real images (base64, expiring URLs or a stream of events), and
+// faults can be injected by code, by header (x-sim-fault) or by HTTP (/_sim/faults).
+import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { AddressInfo } from 'node:net'
 import { AnswerCache } from './answer-cache.js'
+import { buildAnswer, type AnswerPlan, type SimulatedOperation } from './answer-plan.js'
+import { makeEditImage, makeVariationImage } from './derived-image.js'
+import { readEditRequest, readVariationRequest } from './edit-request.js'
+import { streamAnswer } from './event-stream.js'
 import { FaultQueue, parseFault, type SimulatorFault } from './faults.js'
-import { makeImages, readRequest, SimulatorInputError, usageFor, type SimulatedRequest } from './generation.js'
-import type { ImageKind } from './image-maker.js'
+import { readRequest, SimulatorInputError, usageFor } from './generation.js'
+import { makeImage, type ImageKind } from './image-maker.js'
+import { recordInputs, type SimulatorInputRecord } from './input-record.js'
+import { readMultipartForm, type MultipartForm } from './multipart-form.js'
+import { PromiseCache } from './promise-cache.js'
 import { UrlStore } from './url-store.js'
 
 export type { SimulatorFault } from './faults.js'
+export type { SimulatorInputRecord, InputFileRecord } from './input-record.js'
+
+/** How the simulator takes `stream`: as OpenAI does, as if it were absent, or as an unknown argument (400). */
+export type StreamingSupport = 'supported' | 'ignored' | 'rejected'
 
 export interface SimulatorOptions {
   apiKey?: string
@@ -24,23 +36,38 @@ export interface SimulatorOptions {
   port?: number
   /** Clock that URL expiry is measured on (tests move it instead of sleeping). */
   now?: () => number
+  /** Default 'supported'. */
+  streaming?: StreamingSupport
+  /** Pause between the events of a streamed answer (default 0). */
+  streamGapMs?: number
+}
+
+export interface SimulatorStats {
+  generationRequests: number
+  editRequests: number
+  variationRequests: number
+  imagesServed: number
 }
 
 export interface Simulator {
   url: string
-  stats: { generationRequests: number, imagesServed: number }
+  stats: SimulatorStats
+  /** Generation bodies as parsed JSON; edit and variation text fields (Record<string, string>). */
   lastRequestBodies: unknown[]
   lastRequestHeaders: Array<Record<string, string | string[] | undefined>>
+  /** What each edit and variation brought: its fields and the sha256 of every file. */
+  lastInputs: SimulatorInputRecord[]
   pushFault(fault: SimulatorFault, times?: number): void
   setDefaultFault(fault: SimulatorFault | undefined): void
   setLatency(ms: number): void
+  setStreamGap(ms: number): void
   expireUrlsNow(): void
   reset(): void
   close(): Promise<void>
 }
 
 const KEEP_BODIES = 100
-const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const
+const DERIVED_IMAGE_CACHE_ENTRIES = 32
 
 function sendJson (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendEncoded(response, status, Buffer.from(JSON.stringify(body)), headers)
@@ -61,12 +88,36 @@ async function readBody (request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+function remember<T> (list: T[], item: T): void {
+  list.push(item)
+  if (list.length > KEEP_BODIES) list.shift()
+}
+
+/** The request's text values with stream and partial_images dealt with as `support` says. */
+function withStreamingSupport (values: unknown, support: StreamingSupport): unknown {
+  if (support === 'supported' || typeof values !== 'object' || values === null || Array.isArray(values)) return values
+  const { stream, partial_images: partialImages, ...rest } = values as Record<string, unknown>
+  if (support === 'ignored') return rest
+  if (stream !== undefined) throw new SimulatorInputError('stream', 'Unrecognized request argument supplied: stream', null)
+  if (partialImages !== undefined) throw new SimulatorInputError('partial_images', 'Unrecognized request argument supplied: partial_images', null)
+  return values
+}
+
+/** What the request brought: a generation's JSON (text kept for the answer cache) or an edit's form. */
+type Received =
+  | { operation: 'generate', text: string, body: unknown }
+  | { operation: 'edit' | 'variation', form: MultipartForm, record: SimulatorInputRecord }
+  | { operation: SimulatedOperation, error: SimulatorInputError }
+
 export async function startSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const faults = new FaultQueue()
   const urls = new UrlStore(options.urlTtlMs ?? 3_600_000, options.now)
   const kind = options.imageKind ?? 'pattern'
   const answers = options.cacheAnswers === true ? new AnswerCache() : undefined
+  const derivedImages = new PromiseCache<Buffer>(DERIVED_IMAGE_CACHE_ENTRIES)
+  const streaming = options.streaming ?? 'supported'
   let latencyMs = options.latencyMs ?? 0
+  let streamGapMs = options.streamGapMs ?? 0
   let baseUrl = ''
   // Delays end when the simulator closes, so a held request never keeps the process alive.
   const closing = new AbortController()
@@ -74,19 +125,24 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
 
   const simulator: Simulator = {
     url: '',
-    stats: { generationRequests: 0, imagesServed: 0 },
+    stats: { generationRequests: 0, editRequests: 0, variationRequests: 0, imagesServed: 0 },
     lastRequestBodies: [],
     lastRequestHeaders: [],
+    lastInputs: [],
     pushFault: (fault, times) => faults.push(fault, times),
     setDefaultFault: (fault) => faults.setDefault(fault),
     setLatency: (ms) => { latencyMs = ms },
+    setStreamGap: (ms) => { streamGapMs = ms },
     expireUrlsNow: () => urls.expireAll(),
     reset: () => {
       faults.clear()
       simulator.stats.generationRequests = 0
+      simulator.stats.editRequests = 0
+      simulator.stats.variationRequests = 0
       simulator.stats.imagesServed = 0
       simulator.lastRequestBodies.length = 0
       simulator.lastRequestHeaders.length = 0
+      simulator.lastInputs.length = 0
     },
     close: async () => {
       closing.abort()
@@ -95,26 +151,91 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
     }
   }
 
-  async function generate (request: IncomingMessage, response: ServerResponse): Promise<void> {
-    simulator.stats.generationRequests++
-    simulator.lastRequestHeaders.push({ ...request.headers })
-    if (simulator.lastRequestHeaders.length > KEEP_BODIES) simulator.lastRequestHeaders.shift()
-    const text = await readBody(request)
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
+  function count (operation: SimulatedOperation): void {
+    if (operation === 'generate') simulator.stats.generationRequests++
+    else if (operation === 'edit') simulator.stats.editRequests++
+    else simulator.stats.variationRequests++
+  }
+
+  async function receive (operation: SimulatedOperation, request: IncomingMessage): Promise<Received> {
+    if (operation === 'generate') {
+      const text = await readBody(request)
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        body = undefined
+      }
+      remember(simulator.lastRequestBodies, body)
+      if (body === undefined) return { operation, error: new SimulatorInputError(null, 'We could not parse the JSON body of your request.', null) }
+      return { operation, text, body }
     }
-    simulator.lastRequestBodies.push(body)
-    if (simulator.lastRequestBodies.length > KEEP_BODIES) simulator.lastRequestBodies.shift()
+    try {
+      const form = await readMultipartForm(request)
+      const record = recordInputs(operation, form)
+      remember(simulator.lastRequestBodies, record.fields)
+      remember(simulator.lastInputs, record)
+      return { operation, form, record }
+    } catch (error) {
+      if (error instanceof SimulatorInputError) return { operation, error }
+      throw error
+    }
+  }
+
+  async function planFor (received: Exclude<Received, { error: SimulatorInputError }>): Promise<AnswerPlan> {
+    if (received.operation === 'generate') {
+      const parsed = readRequest(withStreamingSupport(received.body, streaming))
+      const specOf = (index: number) => ({ prompt: parsed.prompt, index, width: parsed.width, height: parsed.height, format: parsed.format, compression: parsed.compression, kind })
+      return {
+        operation: 'generate',
+        request: parsed,
+        image: (index) => makeImage(specOf(index)),
+        imageKey: (index) => `generate:${JSON.stringify(specOf(index))}`,
+        usage: usageFor(parsed),
+        describesImages: true,
+        revisesPrompt: true
+      }
+    }
+    const inputsKey = createHash('sha256').update(JSON.stringify([received.record.images.map((image) => image.sha256), received.record.mask?.sha256])).digest('hex')
+    if (received.operation === 'edit') {
+      const fields = withStreamingSupport(received.form.fields, streaming) as Record<string, string>
+      const edit = await readEditRequest({ fields, files: received.form.files })
+      const { request } = edit
+      const imageKey = (index: number) => `edit:${inputsKey}:${JSON.stringify([request.prompt, index, request.width, request.height, request.format, request.compression])}`
+      return {
+        operation: 'edit',
+        request,
+        image: (index) => derivedImages.get(imageKey(index), () => makeEditImage({ ...edit, prompt: request.prompt, index, width: request.width, height: request.height, format: request.format, compression: request.compression })),
+        imageKey,
+        usage: usageFor(request, edit.images.map((image) => image.width * image.height)),
+        describesImages: true,
+        revisesPrompt: true
+      }
+    }
+    const variation = await readVariationRequest(received.form)
+    const { request } = variation
+    const imageKey = (index: number) => `variation:${inputsKey}:${index}:${request.size}`
+    return {
+      operation: 'variation',
+      request,
+      image: (index) => derivedImages.get(imageKey(index), () => makeVariationImage(variation.image, index, request.width, request.height)),
+      imageKey,
+      describesImages: false,
+      revisesPrompt: false
+    }
+  }
+
+  async function serveImages (operation: SimulatedOperation, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    count(operation)
+    remember(simulator.lastRequestHeaders, { ...request.headers })
+    const received = await receive(operation, request)
 
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       sendError(response, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key')
       return
     }
-    if (body === undefined) {
-      sendError(response, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', null)
+    if ('error' in received) {
+      sendError(response, 400, received.error.message, 'invalid_request_error', received.error.code, received.error.param)
       return
     }
     const headerFault = typeof request.headers['x-sim-fault'] === 'string' ? parseFault(JSON.parse(request.headers['x-sim-fault'])) : undefined
@@ -138,26 +259,30 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
       return
     }
 
-    let parsed
+    let plan: AnswerPlan
     try {
-      parsed = readRequest(body)
+      plan = await planFor(received)
     } catch (error) {
       if (error instanceof SimulatorInputError) {
-        sendError(response, 400, error.message, 'invalid_request_error', 'invalid_value', error.param)
+        sendError(response, 400, error.message, 'invalid_request_error', error.code, error.param)
         return
       }
       throw error
     }
+    if (plan.request.stream) {
+      await streamAnswer(response, plan, fault, { gapMs: () => streamGapMs, sleep })
+      return
+    }
     const created = Math.floor(Date.now() / 1000)
-    if (answers !== undefined && fault === undefined && parsed.responseFormat === 'b64_json') {
-      let encoded = answers.get(text, created)
+    if (answers !== undefined && received.operation === 'generate' && fault === undefined && plan.request.responseFormat === 'b64_json') {
+      let encoded = answers.get(received.text, created)
       if (encoded === undefined) {
-        encoded = answerFor(parsed, undefined, created).then((answer) => Buffer.from(JSON.stringify(answer)))
-        answers.set(text, created, encoded)
+        encoded = buildAnswer(plan, undefined, created, urls, baseUrl).then((answer) => Buffer.from(JSON.stringify(answer)))
+        answers.set(received.text, created, encoded)
       }
       return sendEncoded(response, 200, await encoded)
     }
-    const answer = await answerFor(parsed, fault, created)
+    const answer = await buildAnswer(plan, fault, created, urls, baseUrl)
     if (fault?.kind === 'reset-mid-body' || fault?.kind === 'slow-body') {
       const textAnswer = JSON.stringify(answer)
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(textAnswer) })
@@ -174,33 +299,6 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
       return
     }
     sendJson(response, 200, answer)
-  }
-
-  async function answerFor (parsed: SimulatedRequest, fault: SimulatorFault | undefined, created: number) {
-    let images = await makeImages(parsed, kind)
-    if (fault?.kind === 'non-image') images = images.map(() => Buffer.from('<html><body>Service temporarily unavailable</body></html>'))
-    const contentType = fault?.kind === 'non-image' ? 'text/html' : CONTENT_TYPES[parsed.format]
-    const data = fault?.kind === 'zero-images'
-      ? []
-      : images.map((bytes) => {
-        const revised = { revised_prompt: `A detailed rendering of: ${parsed.prompt}` }
-        if (parsed.responseFormat === 'url' || fault?.kind === 'url-404') {
-          const name = fault?.kind === 'url-404' ? `missing-${randomBytes(6).toString('hex')}.png` : urls.add(bytes, contentType, parsed.format)
-          return { url: `${baseUrl}/files/${name}`, ...revised }
-        }
-        const b64 = bytes.toString('base64')
-        return { b64_json: fault?.kind === 'truncated-base64' ? b64.slice(0, Math.floor(b64.length / 2)) : b64, ...revised }
-      })
-    const answer = {
-      created,
-      data,
-      size: parsed.size,
-      quality: parsed.quality,
-      output_format: parsed.format,
-      ...(parsed.background !== undefined ? { background: parsed.background } : {}),
-      usage: usageFor(parsed)
-    }
-    return answer
   }
 
   function serveFile (name: string, response: ServerResponse): void {
@@ -230,10 +328,12 @@ export async function startSimulator (options: SimulatorOptions = {}): Promise<S
     sendError(response, 404, 'Unknown control endpoint.', 'invalid_request_error', null)
   }
 
+  const OPERATIONS: Record<string, SimulatedOperation> = { '/v1/images/generations': 'generate', '/v1/images/edits': 'edit', '/v1/images/variations': 'variation' }
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/'
-    const handled = path === '/v1/images/generations' && request.method === 'POST'
-      ? generate(request, response)
+    const operation = request.method === 'POST' ? OPERATIONS[path] : undefined
+    const handled = operation !== undefined
+      ? serveImages(operation, request, response)
       : path.startsWith('/files/') && (request.method === 'GET' || request.method === 'HEAD')
         ? Promise.resolve(serveFile(decodeURIComponent(path.slice('/files/'.length)), response))
         : path.startsWith('/_sim/')
