@@ -1,5 +1,6 @@
 // Images made from the caller's inputs, so a test can see that an edit or a variation used what
-// was sent: the first input fills the answer's size (cover), tinted by output index; the mask's
+// was sent: the first input fills the answer's size (cover), blended 20 % toward a tint chosen by
+// output index (so each output differs yet keeps the input's colours); the mask's
 // transparent area shows the prompt's pattern (the "edited" region); the other inputs sit as a
 // strip of thumbnails along the bottom.
 import sharp, { type OverlayOptions, type Sharp } from 'sharp'
@@ -36,9 +37,14 @@ async function encode (image: Sharp, format: OutputFormat, compression: number):
   return await image.png().toBuffer()
 }
 
-/** The first input covering width x height, flattened onto white and tinted: raw RGB. */
+const TINT_SHARE = 0.2
+
+/** The input covering width x height, flattened onto white and blended toward the tint: raw RGB. */
 async function tintedCover (input: DecodedInput, width: number, height: number, index: number, mirrored = false): Promise<Buffer> {
-  let image = sharp(input.bytes).resize(width, height, { fit: 'cover' }).flatten({ background: '#ffffff' }).tint(tintFor(index))
+  const tint = tintFor(index)
+  const keep = 1 - TINT_SHARE
+  let image = sharp(input.bytes).resize(width, height, { fit: 'cover' }).flatten({ background: '#ffffff' })
+    .linear([keep, keep, keep], [tint.r * TINT_SHARE, tint.g * TINT_SHARE, tint.b * TINT_SHARE])
   if (mirrored) image = image.flop()
   return await image.raw().toBuffer()
 }
