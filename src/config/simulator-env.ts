@@ -10,7 +10,9 @@ export const SimulatorEnvSchema = Type.Object({
   SIM_URL_TTL_SECONDS: Type.Integer({ minimum: 1, default: 3600, description: 'Lifetime of the image URLs it answers with.' }),
   SIM_LATENCY_MS: Type.Integer({ minimum: 0, default: 0, description: 'Delay before every answer.' }),
   SIM_IMAGE_KIND: Type.Union([Type.Literal('pattern'), Type.Literal('noise')], { default: 'pattern', description: 'pattern (compressible) or noise (incompressible).' }),
-  SIM_CACHE_ANSWERS: Type.Boolean({ default: false, description: 'Reuse the encoded answer to an identical base64 request within the same second (benchmarks).' })
+  SIM_CACHE_ANSWERS: Type.Boolean({ default: false, description: 'Reuse the encoded answer to an identical base64 request within the same second (benchmarks).' }),
+  SIM_STREAMING: Type.Union([Type.Literal('supported'), Type.Literal('ignored'), Type.Literal('rejected')], { default: 'supported', description: 'How `stream` is taken: streamed as OpenAI does, ignored (plain JSON), or rejected (400).' }),
+  SIM_STREAM_GAP_MS: Type.Integer({ minimum: 0, default: 0, description: 'Pause between the events of a streamed answer.' })
 })
 
 export type SimulatorEnv = Static<typeof SimulatorEnvSchema>

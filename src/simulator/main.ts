@@ -19,7 +19,9 @@ const simulator = await startSimulator({
   urlTtlMs: env.SIM_URL_TTL_SECONDS * 1000,
   latencyMs: env.SIM_LATENCY_MS,
   imageKind: env.SIM_IMAGE_KIND,
-  cacheAnswers: env.SIM_CACHE_ANSWERS
+  cacheAnswers: env.SIM_CACHE_ANSWERS,
+  streaming: env.SIM_STREAMING,
+  streamGapMs: env.SIM_STREAM_GAP_MS
 })
 process.stdout.write(`Image simulator listening at ${simulator.url} (OpenAI base URL: ${simulator.url}/v1)\n`)
 const stop = () => { void simulator.close().then(() => process.exit(0)) }
