@@ -27,7 +27,7 @@ In a checkout: npm run keys -- <command> …; in the container: node dist/cli/ke
 Exit codes: 0 done, 1 the file could not be read, parsed or written, 2 refused (arguments).`
 
 // Only used to validate the file; policies are resolved by the gateway itself.
-const ANY_POLICY: TenantPolicy = { rateLimit: { max: 1, timeWindowMs: 1 }, images: { perMinute: 0, perDay: 0 }, maxInFlight: 1, maxN: 1 }
+const ANY_POLICY: TenantPolicy = { rateLimit: { max: 1, timeWindowMs: 1 }, images: { perMinute: 0, perDay: 0 }, maxInFlight: 1, maxN: 1, storeInputs: true }
 
 interface Values { tenant?: string, label?: string, expires?: string, sha256?: string, file?: string, 'new-tenant'?: boolean }
 
@@ -112,6 +112,8 @@ function newTenantPolicy (tenantId: string, env: Record<string, string | undefin
     `  models: ${any(policy.models)}`,
     `  sizes: ${any(policy.sizes)}`,
     `  qualities: ${any(policy.qualities)}`,
+    `  operations: ${any(policy.operations)}`,
+    `  storeInputs: ${String(policy.storeInputs)}`,
     'To restrict it, add a policy: under the tenant in the file (docs/tenants.md).'
   ].join('\n')
 }

@@ -31,6 +31,8 @@ export const EnvSchema = Type.Object({
   ALLOWED_MODELS: Type.String({ default: '', description: 'Default comma-separated models a tenant may use. Empty: any.' }),
   ALLOWED_SIZES: Type.String({ default: '', description: 'Default comma-separated sizes a tenant may use. Empty: any.' }),
   ALLOWED_QUALITIES: Type.String({ default: '', pattern: '^((auto|low|medium|high|standard|hd)(\\s*,\\s*(auto|low|medium|high|standard|hd))*)?$', description: 'Default comma-separated qualities a tenant may use (auto, low, medium, high, standard, hd). Empty: any.' }),
+  ALLOWED_OPERATIONS: Type.String({ default: '', pattern: '^((generate|edit|variation|stream)(\\s*,\\s*(generate|edit|variation|stream))*)?$', description: 'Default comma-separated operations a tenant may use (generate, edit, variation, stream). Empty: all.' }),
+  STORE_INPUTS: Type.Boolean({ default: true, description: 'Store the input images of edits and variations beside their outputs (a tenant policy can say otherwise). The manifest records every input\'s sha256 either way.' }),
   AUTH_FAILURES_MAX: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications allowed per client address per AUTH_FAILURES_WINDOW before 429.' }),
   AUTH_FAILURES_WINDOW: Type.String({ pattern: DURATION_PATTERN, default: '1 minute', description: 'Window of AUTH_FAILURES_MAX.' }),
   TRUST_PROXY: Type.String({

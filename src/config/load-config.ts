@@ -3,7 +3,7 @@
 import { Value } from '@sinclair/typebox/value'
 import { EnvSchema, type Env } from './env-schema.js'
 import { durationMs } from './duration.js'
-import type { TenantPolicy } from '../tenants/tenant.js'
+import type { TenantOperation, TenantPolicy } from '../tenants/tenant.js'
 import type { Quality } from '../schemas/generation.js'
 import { ConfigError } from './config-error.js'
 import { parseTrustProxy } from './trust-proxy.js'
@@ -93,9 +93,11 @@ function toGatewayConfig (env: Env) {
       images: { perMinute: env.IMAGES_PER_MINUTE, perDay: env.IMAGES_PER_DAY },
       maxInFlight: env.MAX_IN_FLIGHT,
       maxN: env.MAX_N,
+      storeInputs: env.STORE_INPUTS,
       ...optionalList('models', env.ALLOWED_MODELS),
       ...optionalList('sizes', env.ALLOWED_SIZES),
-      ...optionalList('qualities', env.ALLOWED_QUALITIES) as { qualities?: Quality[] }
+      ...optionalList('qualities', env.ALLOWED_QUALITIES) as { qualities?: Quality[] },
+      ...optionalList('operations', env.ALLOWED_OPERATIONS) as { operations?: TenantOperation[] }
     } satisfies TenantPolicy,
     authFailures: { max: env.AUTH_FAILURES_MAX, windowMs: durationMs(env.AUTH_FAILURES_WINDOW) },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

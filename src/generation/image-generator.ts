@@ -1,18 +1,21 @@
 // The generation use case: a tenant's validated operation → policy → admission → idempotency →
 // verified images from the provider (upstream/ owns order, fallback and breakers) → storage (or the
 // spool) and the manifest → the OpenAI-shaped answer with durable links, one event and one log line.
-// Every operation (generate today; edit, variation, streamed and async generations tomorrow) is one
-// public method that describes itself to the same pipeline, #run. No HTTP in here.
+// Every operation (generate, edit, variation, each streamed or not) is one public method that
+// describes itself to the same pipeline, #run. No HTTP in here.
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
 import { runIdempotent } from '../idempotency/run-idempotent.js'
 import type { ImageAdmission } from '../limits/image-admission.js'
-import type { GenerateRequest, GenerateResponse, Manifest, ManifestImage } from '../schemas/generation.js'
+import type { EditInputs } from '../inputs/input-image.js'
+import type { EditRequest, VariationRequest } from '../schemas/edit.js'
+import type { GenerateRequest, GenerateResponse, ImageOperation, Manifest, ManifestImage } from '../schemas/generation.js'
 import type { LinkBuilder } from '../storage/links.js'
 import { manifestKey } from '../storage/object-keys.js'
 import type { Spool } from '../storage/spool.js'
 import type { Storage } from '../storage/storage.js'
 import { applyPolicy, type AllowedSubject, type PolicySubject } from '../tenants/check-policy.js'
 import type { Tenant } from '../tenants/tenant.js'
+import type { PartialImage, ProviderRequest, UpstreamCall } from '../upstream/upstream.js'
 import type { RoutedGeneration, UpstreamRouter } from '../upstream/upstream-router.js'
 import { buildManifest, type SentRequest } from './build-manifest.js'
 import { answerFromManifest } from './generation-answer.js'
@@ -68,6 +71,11 @@ export interface GenerateOptions {
   /** The caller's Idempotency-Key, already checked for format. */
   idempotencyKey?: string
   log: GenerationLog
+  /**
+   * Set when the caller streams (`stream: true`): each partial image the provider sends, as it
+   * arrives. The final images still come back as the outcome, stored, before anything is said of them.
+   */
+  onPartial?: (partial: PartialImage) => void
 }
 
 export interface GenerationOutcome {
@@ -78,8 +86,8 @@ export interface GenerationOutcome {
 
 /** What one kind of generation brings to the shared pipeline; everything else is the same. */
 interface Operation<Sent extends SentRequest> {
-  /** Names the operation in the log line. */
-  name: string
+  /** Names the operation in the log line and the manifest. */
+  name: ImageOperation
   /** The validated request as the caller sent it: what an Idempotency-Key's fingerprint covers. */
   body: unknown
   /** What the tenant's policy rules on. */
@@ -88,6 +96,10 @@ interface Operation<Sent extends SentRequest> {
   wantsBase64: boolean
   /** The request for the provider, as the policy allows it (the manifest records it). */
   providerRequest: (allowed: AllowedSubject) => Sent
+  /** Checks that need the model the policy settled on (e.g. dall-e-2's one square PNG). */
+  checkAllowed?: (allowed: AllowedSubject) => void
+  /** The input images of an edit or a variation (the manifest records them, storage may keep them). */
+  inputs?: EditInputs
   /** This operation's call to the provider side. */
   callProvider: (request: Sent, options: { deadlineMs: number }) => Promise<RoutedGeneration>
 }
@@ -104,13 +116,49 @@ export class ImageGenerator {
 
   /** OpenAI's images.generate: a prompt in, stored images with durable links out. */
   async generate (tenant: Tenant, request: GenerateRequest, options: GenerateOptions): Promise<GenerationOutcome> {
+    const { stream, partial_images: partialImages, ...fields } = request
     return await this.#run(tenant, {
       name: 'generate',
       body: request,
-      subject: { model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
+      subject: { operation: 'generate', stream: stream === true, model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
+      // A streamed answer ends with completed events, which carry the image itself.
+      wantsBase64: request.response_format === 'b64_json' || stream === true,
+      providerRequest: (allowed) => ({ ...fields, ...providerFields(allowed) }),
+      callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'generate', request: sent, ...streaming(stream, partialImages, options) }, callOptions)
+    }, options)
+  }
+
+  /**
+   * OpenAI's images.edit: input images (uploaded, or stored here before and given by reference),
+   * an optional mask and a prompt in; stored images with durable links out.
+   */
+  async edit (tenant: Tenant, request: EditRequest, inputs: EditInputs, options: GenerateOptions & { checkInputs?: (model: string) => void }): Promise<GenerationOutcome> {
+    const { stream, partial_images: partialImages, ...fields } = request
+    return await this.#run(tenant, {
+      name: 'edit',
+      // The key covers the inputs by their hashes: the same fields over other images are another request.
+      body: { ...request, inputs: inputFingerprint(inputs) },
+      subject: { operation: 'edit', stream: stream === true, model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
+      wantsBase64: request.response_format === 'b64_json' || stream === true,
+      inputs,
+      checkAllowed: (allowed) => options.checkInputs?.(allowed.model),
+      providerRequest: (allowed) => ({ ...fields, ...providerFields(allowed) }),
+      callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'edit', request: sent, inputs, ...streaming(stream, partialImages, options) }, callOptions)
+    }, options)
+  }
+
+  /** OpenAI's images.createVariation (dall-e-2): one square PNG in, n variations of it out. */
+  async variation (tenant: Tenant, request: VariationRequest, inputs: EditInputs, options: GenerateOptions & { checkInputs?: (model: string) => void }): Promise<GenerationOutcome> {
+    return await this.#run(tenant, {
+      name: 'variation',
+      body: { ...request, inputs: inputFingerprint(inputs) },
+      // Variations exist for dall-e-2 alone, which is also OpenAI's default for them.
+      subject: { operation: 'variation', stream: false, model: request.model ?? 'dall-e-2', n: request.n ?? 1, size: request.size },
       wantsBase64: request.response_format === 'b64_json',
-      providerRequest: (allowed) => ({ ...request, ...allowed }),
-      callProvider: async (sent, callOptions) => await this.#parts.router.generate(sent, callOptions)
+      inputs,
+      checkAllowed: (allowed) => options.checkInputs?.(allowed.model),
+      providerRequest: (allowed) => ({ ...request, ...providerFields(allowed) }),
+      callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'variation', request: sent, inputs }, callOptions)
     }, options)
   }
 
@@ -120,14 +168,19 @@ export class ImageGenerator {
     // nothing and costs nothing.
     return await this.#oncePerKey(tenant, operation, options.idempotencyKey, async () => {
       const allowed = applyPolicy(tenant, operation.subject, parts.defaultModel)
+      operation.checkAllowed?.(allowed)
       const admission = await parts.admission.admit(tenant, allowed.n)
       let stored: { manifest: Manifest, imageBytes: Buffer[], spooled: boolean }
       try {
         const sent = operation.providerRequest(allowed)
         const routed = await operation.callProvider(sent, { deadlineMs: parts.deadlineMs })
-        const manifest = buildManifest(tenant, sent, routed, parts.linkTo)
+        const { manifest, inputFiles } = buildManifest(tenant, sent, routed, parts.linkTo, {
+          operation: operation.name,
+          ...(operation.inputs !== undefined ? { inputs: operation.inputs } : {}),
+          storeInputs: tenant.policy.storeInputs
+        })
         const imageBytes = routed.images.map((image) => image.bytes)
-        const { spooled } = await writeGeneration(parts.storage, parts.spool, { manifest, manifestKey: manifestKey(tenant.storagePrefix, manifest.id), imageBytes })
+        const { spooled } = await writeGeneration(parts.storage, parts.spool, { manifest, manifestKey: manifestKey(tenant.storagePrefix, manifest.id), imageBytes, inputFiles })
         stored = { manifest, imageBytes, spooled }
       } catch (error) {
         await admission.release() // the quota and the slot go back: nothing was stored
@@ -163,4 +216,24 @@ export class ImageGenerator {
     }, produce)
     return { response: outcome, replayed }
   }
+}
+
+/** The fields the policy settles, as the provider gets them (the rest of the subject is not a parameter). */
+function providerFields (allowed: AllowedSubject): ProviderRequest {
+  return {
+    model: allowed.model,
+    n: allowed.n,
+    ...(allowed.size !== undefined ? { size: allowed.size } : {}),
+    ...(allowed.quality !== undefined ? { quality: allowed.quality } : {})
+  }
+}
+
+/** The streaming part of a provider call: only when the caller streams and listens. */
+function streaming (stream: boolean | undefined, partialImages: number | undefined, options: GenerateOptions): Pick<UpstreamCall, 'onPartial' | 'partialImages'> {
+  if (stream !== true || options.onPartial === undefined) return {}
+  return { onPartial: options.onPartial, partialImages: partialImages ?? 0 }
+}
+
+function inputFingerprint (inputs: EditInputs): { images: string[], mask?: string } {
+  return { images: inputs.images.map((input) => input.sha256), ...(inputs.mask !== undefined ? { mask: inputs.mask.sha256 } : {}) }
 }

@@ -16,7 +16,8 @@ const STORAGE_MESSAGES: Record<StorageError['code'], string> = {
   full: 'Storage is full; try again shortly.'
 }
 
-function toGatewayError (error: FastifyError | GatewayError): GatewayError {
+/** Any error a route or hook throws, as the catalogue error it is answered with. */
+export function toGatewayError (error: FastifyError | GatewayError): GatewayError {
   if (error instanceof GatewayError) return error
   if (error instanceof StorageError) return new GatewayError('storage_unavailable', { message: STORAGE_MESSAGES[error.code], cause: error })
   if (error.validation !== undefined) {

@@ -3,14 +3,13 @@
 // Idempotency-Key header, the call to the use case (generation/image-generator.ts) and the
 // idempotent-replayed header.
 import type { FastifyInstance } from 'fastify'
-import { Value } from '@sinclair/typebox/value'
-import { GatewayError } from '../errors/gateway-error.js'
 import type { ImageGenerator } from '../generation/image-generator.js'
 import { acceptsIdempotencyKey } from '../openapi/finish-document.js'
 import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
 import { refTo } from '../schemas/common.js'
 import { generateRequestSchema, GenerateResponse, type GenerateRequest } from '../schemas/generation.js'
-import { IdempotencyKey } from '../schemas/headers.js'
+import { answerWithEvents } from './event-stream-answer.js'
+import { idempotencyKeyOf } from './idempotency-key.js'
 import { requireTenant } from './require-tenant.js'
 
 export interface GenerateRouteOptions {
@@ -43,22 +42,14 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       }
     }, async (request, reply) => {
       const tenant = requireTenant(request)
-      const { response, replayed } = await options.generator.generate(tenant, request.body, {
-        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
-        log: request.log
-      })
+      const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
+      if (request.body.stream === true) {
+        return await answerWithEvents(reply, 'image_generation', async (onPartial) =>
+          await options.generator.generate(tenant, request.body, { idempotencyKey, log: request.log, onPartial }))
+      }
+      const { response, replayed } = await options.generator.generate(tenant, request.body, { idempotencyKey, log: request.log })
       if (replayed) reply.header('idempotent-replayed', 'true')
       return response
     })
   }
-}
-
-// Checked here rather than by a header schema, so the error names the header as the SDKs send it
-// (docs/architecture.md).
-function idempotencyKeyOf (header: string | string[] | undefined): string | undefined {
-  if (header === undefined) return undefined
-  if (typeof header !== 'string' || !Value.Check(IdempotencyKey, header)) {
-    throw new GatewayError('invalid_value', { message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.', param: 'Idempotency-Key' })
-  }
-  return header
 }

@@ -91,6 +91,28 @@ export const ManifestImage = Type.Object({
 
 export type ManifestImage = Static<typeof ManifestImage>
 
+// An input image of an edit or a variation: what reached the provider (by hash), and where it came
+// from when it was an image this gateway had stored, so an edit chain can be followed back.
+export const ManifestInput = Type.Object({
+  role: Type.Union([Type.Literal('image'), Type.Literal('mask')]),
+  index: Type.Integer({ description: 'Position among the images (0 for the mask).' }),
+  sha256: Type.String(),
+  bytes: Type.Integer(),
+  contentType: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  key: Type.Optional(Type.String({ description: "Where the input is stored; absent when the tenant's policy keeps no inputs." })),
+  source: Type.Optional(Type.Object({
+    generationId: Type.String(),
+    index: Type.Integer()
+  }, { description: 'The stored generation this input was taken from, when it was given by reference.' }))
+})
+
+export type ManifestInput = Static<typeof ManifestInput>
+
+export const OPERATIONS = ['generate', 'edit', 'variation'] as const
+export type ImageOperation = typeof OPERATIONS[number]
+
 export const Manifest = Type.Object({
   id: Type.String(),
   tenantId: Type.String(),
@@ -113,7 +135,10 @@ export const Manifest = Type.Object({
       background: Type.Optional(Type.String())
     }, { description: 'The size, quality, output_format and background the upstream answered with.' }))
   }),
-  images: Type.Array(ManifestImage)
+  images: Type.Array(ManifestImage),
+  // Absent on manifests written before edits existed: those are generations.
+  operation: Type.Optional(Type.Union(OPERATIONS.map((operation) => Type.Literal(operation)), { description: 'generate, edit or variation (absent: generate).' })),
+  inputs: Type.Optional(Type.Array(ManifestInput, { description: 'The input images of an edit or a variation, in order, the mask last.' }))
 }, { $id: 'Manifest' })
 
 export type Manifest = Static<typeof Manifest>

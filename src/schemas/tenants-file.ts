@@ -1,6 +1,7 @@
 // The tenants file (TENANTS_FILE, YAML or JSON): who may call, with which keys (as sha256 digests
 // only), and under which policy. Anything a tenant leaves out takes the global default from env.
 import { Type, type Static } from '@sinclair/typebox'
+import { TENANT_OPERATIONS } from '../tenants/tenant.js'
 import { QUALITIES } from './generation.js'
 
 const Duration = Type.Union([
@@ -30,7 +31,9 @@ export const TenantPolicySchema = Type.Object({
   models: Type.Optional(List),
   sizes: Type.Optional(List),
   qualities: Type.Optional(Type.Array(Type.Union(QUALITIES.map((quality) => Type.Literal(quality))), { minItems: 1 })),
-  maxN: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 }))
+  maxN: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+  operations: Type.Optional(Type.Array(Type.Union(TENANT_OPERATIONS.map((operation) => Type.Literal(operation))), { minItems: 1, description: 'generate, edit, variation, stream; absent: all' })),
+  storeInputs: Type.Optional(Type.Boolean({ description: 'Store edit and variation inputs beside the outputs' }))
 }, { additionalProperties: false })
 
 export const TenantEntrySchema = Type.Object({

@@ -27,6 +27,14 @@ export function imageKey (prefix: string, generationId: string, index: number, e
   return `${prefix}/${generationId}/${index}.${extension}`
 }
 
+/**
+ * An edit's or a variation's input, stored beside the outputs; no link reaches it (IMAGE_FILE does
+ * not match), so inputs are kept for lineage, never published.
+ */
+export function inputKey (prefix: string, generationId: string, role: 'image' | 'mask', index: number, extension: string): string {
+  return `${prefix}/${generationId}/${role === 'mask' ? 'mask' : `input-${index}`}.${extension}`
+}
+
 export function manifestKey (prefix: string, generationId: string): string {
   return `${prefix}/${generationId}/manifest.json`
 }

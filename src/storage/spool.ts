@@ -53,12 +53,15 @@ export class Spool {
     const manifest = manifestKey(generation.prefix, generation.generationId)
     const manifestJson = await this.files.getBytes(manifest)
     if (manifestJson === undefined) return
-    const images = (JSON.parse(manifestJson.toString('utf8')) as { images: Array<{ key: string, contentType: string, sha256: string }> }).images
+    type StoredFile = { key?: string, contentType: string, sha256: string }
+    const parsed = JSON.parse(manifestJson.toString('utf8')) as { images: StoredFile[], inputs?: StoredFile[] }
+    // The outputs, and an edit's inputs when they were kept: every file the manifest names.
+    const files = [...parsed.images, ...(parsed.inputs ?? [])]
     for (const key of keys.filter((candidate) => candidate !== manifest)) {
       const bytes = await this.files.getBytes(key)
-      const image = images.find((candidate) => candidate.key === key)
-      if (bytes === undefined || image === undefined) continue
-      await storage.put(key, bytes, { contentType: image.contentType, sha256: image.sha256, cacheControl: IMMUTABLE_CACHE_CONTROL })
+      const file = files.find((candidate) => candidate.key === key)
+      if (bytes === undefined || file === undefined) continue
+      await storage.put(key, bytes, { contentType: file.contentType, sha256: file.sha256, cacheControl: IMMUTABLE_CACHE_CONTROL })
     }
     await storage.put(manifest, manifestJson, { contentType: 'application/json' })
     await this.files.delete(keys)

@@ -1,13 +1,17 @@
-// A tenant may be limited to some models, sizes, qualities and a largest n. A request outside its
+// A tenant may be limited to some operations (generate, edit, variation, stream), some models, sizes, qualities and a largest n. A request outside its
 // policy is a 403 that names the field and lists what is allowed. A request that leaves out a
 // restricted size or quality gets the first allowed value, sent to the provider explicitly, rather
 // than the provider's default, which the policy may not allow. A request without a model gets
 // DEFAULT_MODEL when the tenant may use it, else the tenant's first allowed model.
 import { GatewayError } from '../errors/gateway-error.js'
-import type { Quality } from '../schemas/generation.js'
+import type { ImageOperation, Quality } from '../schemas/generation.js'
 import type { Tenant } from './tenant.js'
 
 export interface PolicySubject {
+  /** Which image call this is; a policy with `operations` allows only those listed. */
+  operation: ImageOperation
+  /** The caller asked for server-sent events (the `stream` operation). */
+  stream: boolean
   /** Unset: the request named none. */
   model?: string
   n: number
@@ -15,7 +19,7 @@ export interface PolicySubject {
   quality?: Quality
 }
 
-function forbidden (tenant: Tenant, param: string, value: string | number, allowed: string): GatewayError {
+function forbidden (tenant: Tenant, param: string, value: string | number | boolean, allowed: string): GatewayError {
   return new GatewayError('policy_violation', {
     param,
     message: `Tenant ${tenant.id} may not use ${param} ${JSON.stringify(value)}; allowed: ${allowed}.`
@@ -27,6 +31,10 @@ export type AllowedSubject = PolicySubject & { model: string }
 
 export function applyPolicy (tenant: Tenant, subject: PolicySubject, defaultModel: string): AllowedSubject {
   const { policy } = tenant
+  if (policy.operations !== undefined) {
+    if (!policy.operations.includes(subject.operation)) throw forbidden(tenant, 'operation', subject.operation, policy.operations.join(', '))
+    if (subject.stream && !policy.operations.includes('stream')) throw forbidden(tenant, 'stream', true, 'false')
+  }
   const model = subject.model ?? defaultModelFor(policy.models, defaultModel)
   if (policy.models !== undefined && !policy.models.includes(model)) {
     throw forbidden(tenant, 'model', model, policy.models.join(', '))

@@ -92,13 +92,15 @@ function toTenant (entry: TenantEntry, defaults: TenantPolicy, at: string): Tena
     },
     maxInFlight: own.maxInFlight ?? defaults.maxInFlight,
     maxN: own.maxN ?? defaults.maxN,
+    storeInputs: own.storeInputs ?? defaults.storeInputs,
     ...pick('models', own.models ?? defaults.models),
     ...pick('sizes', own.sizes ?? defaults.sizes),
-    ...pick('qualities', own.qualities ?? defaults.qualities)
+    ...pick('qualities', own.qualities ?? defaults.qualities),
+    ...pick('operations', own.operations ?? defaults.operations)
   }
   return { id: entry.id, name: entry.name ?? entry.id, storagePrefix: entry.storagePrefix ?? entry.id, policy }
 }
 
-function pick<K extends 'models' | 'sizes' | 'qualities', V> (name: K, values: V[] | undefined): Partial<Record<K, V[]>> {
+function pick<K extends 'models' | 'sizes' | 'qualities' | 'operations', V> (name: K, values: V[] | undefined): Partial<Record<K, V[]>> {
   return values === undefined ? {} : { [name]: values } as Record<K, V[]>
 }

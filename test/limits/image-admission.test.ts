@@ -8,7 +8,7 @@ const tenant: Tenant = {
   id: 'acme',
   name: 'Acme',
   storagePrefix: 'acme',
-  policy: { rateLimit: { max: 100, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10 }
+  policy: { rateLimit: { max: 100, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10, storeInputs: true }
 }
 
 function admissionAt (start: number) {

@@ -14,7 +14,7 @@ const tenant: Tenant = {
   id: 'acme',
   name: 'Acme',
   storagePrefix: 'acme',
-  policy: { rateLimit: { max: 10, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10 }
+  policy: { rateLimit: { max: 10, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10, storeInputs: true }
 }
 
 const NO_HEADERS = { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': false }

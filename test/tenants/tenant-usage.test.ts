@@ -12,7 +12,7 @@ const tenant: Tenant = {
   id: 'acme',
   name: 'Acme',
   storagePrefix: 'acme',
-  policy: { rateLimit: { max: 5, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10 }
+  policy: { rateLimit: { max: 5, timeWindowMs: 60_000 }, images: { perMinute: 6, perDay: 10 }, maxInFlight: 2, maxN: 10, storeInputs: true }
 }
 
 // Mid-minute, mid-day (UTC): 15 s into a minute, so reset_seconds of the minute window is 45.
