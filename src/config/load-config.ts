@@ -48,6 +48,10 @@ function checkCombinations (env: Env): void {
   if (env.LINK_MODE === 'public' && env.STORAGE_PUBLIC_URL === undefined) {
     throw new ConfigError('Invalid environment variable STORAGE_PUBLIC_URL="": required when LINK_MODE=public')
   }
+  // A per-file limit above the total would never be the one that refuses a file.
+  if (env.UPLOAD_FILE_MAX_BYTES > env.UPLOAD_TOTAL_MAX_BYTES) {
+    throw new ConfigError(`Invalid environment variable UPLOAD_FILE_MAX_BYTES=${env.UPLOAD_FILE_MAX_BYTES}: must be at most UPLOAD_TOTAL_MAX_BYTES (${env.UPLOAD_TOTAL_MAX_BYTES})`)
+  }
   // Node's request timeout counts from the request's first byte, so it includes the headers.
   if (env.REQUEST_TIMEOUT_MS < env.HEADERS_TIMEOUT_MS) {
     throw new ConfigError(`Invalid environment variable REQUEST_TIMEOUT_MS=${env.REQUEST_TIMEOUT_MS}: must be at least HEADERS_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS}); it counts the headers too`)
@@ -101,6 +105,12 @@ function toGatewayConfig (env: Env) {
     } satisfies TenantPolicy,
     authFailures: { max: env.AUTH_FAILURES_MAX, windowMs: durationMs(env.AUTH_FAILURES_WINDOW) },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    uploads: {
+      maxFiles: env.UPLOAD_MAX_FILES,
+      fileMaxBytes: env.UPLOAD_FILE_MAX_BYTES,
+      totalMaxBytes: env.UPLOAD_TOTAL_MAX_BYTES,
+      fieldMaxBytes: env.UPLOAD_FIELD_MAX_BYTES
+    },
     http: {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       headersTimeoutMs: env.HEADERS_TIMEOUT_MS,

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
   request_too_large: { status: 413, type: 'invalid_request_error', message: 'The request body is larger than this gateway accepts.' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', message: 'Content-Type must be application/json.' },
+  // Edits and variations: input images uploaded (multipart) or named by reference. The 413 names the
+  // field and the limit's setting; the 415 names the content types the endpoint takes.
+  upload_too_large: { status: 413, type: 'invalid_request_error' },
+  multipart_expected: { status: 415, type: 'invalid_request_error' },
+  invalid_input_image: { status: 400, type: 'invalid_request_error' },
   // A client that closed its connection while sending the body: nobody reads this answer.
   request_aborted: { status: 400, type: 'invalid_request_error', message: 'The request body was not received completely.' },
   // The fallback for a Fastify error with a 4xx status that has no entry of its own (see
@@ -65,6 +70,9 @@ export const ERROR_CODES = {
   // A manifest that fails its schema: a 404 like a missing one, with its own code so an operator
   // can tell data damage from a wrong id.
   generation_unreadable: { status: 404, type: 'not_found_error', message: 'This generation\'s stored record is unreadable; it is not served. The gateway operator has been notified in its logs.' },
+  // An input named by reference whose stored bytes no longer match its manifest's sha256: data
+  // damage, refused like a missing image but with its own code (logged for the operator).
+  stored_image_damaged: { status: 404, type: 'not_found_error', message: 'The stored image this input refers to does not match its recorded checksum, so it is not used. The gateway operator has been notified in its logs.' },
   generation_deleted: { status: 410, type: 'not_found_error', message: 'The generation this Idempotency-Key produced has been deleted.' },
   idempotency_key_reused: { status: 409, type: 'invalid_request_error', message: 'This Idempotency-Key was already used with a different request body; use a new key for a new request.', param: 'Idempotency-Key', headers: { 'x-should-retry': 'false' } },
   idempotency_in_progress: { status: 409, type: 'invalid_request_error', message: 'A request with this Idempotency-Key is still running; retry later.', headers: { 'retry-after': '5' } },

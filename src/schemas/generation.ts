@@ -2,7 +2,7 @@
 // manifest stored beside every generation.
 import { Type, type Static } from '@sinclair/typebox'
 
-const literals = <T extends string>(values: readonly T[], options: object = {}) =>
+export const literals = <T extends string>(values: readonly T[], options: object = {}) =>
   Type.Union(values.map((value) => Type.Literal(value)), options)
 
 export const QUALITIES = ['auto', 'low', 'medium', 'high', 'standard', 'hd'] as const
@@ -11,7 +11,7 @@ export const NAMED_SIZES = ['auto', '256x256', '512x512', '1024x1024', '1536x102
 
 // Any WxH is accepted for models such as gpt-image-2 (both sides multiples of 16, up to 3840);
 // the provider, and tenant policy, decide which sizes a model really takes.
-const SIZE_PATTERN = '^(auto|[1-9][0-9]{1,3}x[1-9][0-9]{1,3})$'
+export const SIZE_PATTERN = '^(auto|[1-9][0-9]{1,3}x[1-9][0-9]{1,3})$'
 
 export function generateRequestSchema (promptMaxLength: number) {
   return Type.Object({
@@ -26,7 +26,9 @@ export function generateRequestSchema (promptMaxLength: number) {
     background: Type.Optional(literals(['transparent', 'opaque', 'auto'] as const)),
     moderation: Type.Optional(literals(['low', 'auto'] as const)),
     style: Type.Optional(literals(['vivid', 'natural'] as const)),
-    user: Type.Optional(Type.String({ maxLength: 256 }))
+    user: Type.Optional(Type.String({ maxLength: 256 })),
+    stream: Type.Optional(Type.Boolean({ description: 'Answer with server-sent events: partial images as they arrive, then one completed event per image.' })),
+    partial_images: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: 'Partial images to stream per image (with stream).' }))
   }, {
     additionalProperties: false,
     $id: 'GenerateRequest',

@@ -23,6 +23,15 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   }
 }
 
+/**
+ * The first error of a value against a schema, worded as a JSON body's would be (multipart form
+ * fields are checked with it after conversion, so both forms of a request fail alike).
+ */
+export function firstFieldError (schema: TSchema, value: unknown): FieldError | undefined {
+  const first = Value.Errors(schema, value).First()
+  return first === undefined ? undefined : describe(first, 'body')
+}
+
 function describe (error: ValueError, httpPart: string | undefined): FieldError {
   const param = error.path.replace(/^\//, '').replace(/\//g, '.') || null
   const where = httpPart === 'body' || httpPart === undefined ? 'parameter' : `${httpPart} parameter`
