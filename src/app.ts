@@ -23,12 +23,14 @@ import rejectEncodedBodies from './plugins/reject-encoded-bodies.js'
 import requestMetrics from './plugins/request-metrics.js'
 import { ShutdownDrain } from './plugins/shutdown-drain.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
+import { editRoutes } from './routes/edits.js'
 import { generateRoutes } from './routes/generate.js'
 import { generationRoutes } from './routes/generations.js'
 import { healthRoutes } from './routes/health.js'
 import { imageRoutes } from './routes/images.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { usageRoutes } from './routes/usage.js'
+import type { ImageInputs } from './inputs/image-inputs.js'
 import type { KeyDirectory } from './tenants/key-directory.js'
 import type { TenantUsage } from './tenants/tenant-usage.js'
 import { checkedSerializerFactory } from './validation/checked-serializer.js'
@@ -55,8 +57,10 @@ export interface AppServices {
   readiness: ReadinessChecks
   /** Durable links: published images, read with the spool as fallback. */
   images: PublishedImages
-  /** POST /generate: the generation use case. */
+  /** POST /generate, edits and variations: the generation use case. */
   generator: ImageGenerator
+  /** The input images of edits and variations: uploads and references. */
+  inputs: ImageInputs
   records: GenerationRecords
   usage: TenantUsage
 }
@@ -113,6 +117,7 @@ export function buildApp (services: AppServices): FastifyInstance {
     tenantScope.addHook('onRequest', createAuthenticate(services.keys, services.authFailures))
     await registerTenantRateLimit(tenantScope, services.rateLimitStore)
     tenantScope.register(generateRoutes, { generator: services.generator, promptMaxLength: config.promptMaxLength })
+    tenantScope.register(editRoutes, { generator: services.generator, inputs: services.inputs, promptMaxLength: config.promptMaxLength })
     tenantScope.register(generationRoutes, { records: services.records })
     tenantScope.register(usageRoutes, { usage: services.usage })
   })

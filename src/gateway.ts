@@ -11,6 +11,8 @@ import type { GatewayConfig } from './config/load-config.js'
 import { loadConfigFiles, type ConfigFiles } from './config/load-config-files.js'
 import { GenerationRecords } from './generation/generation-records.js'
 import { ImageGenerator } from './generation/image-generator.js'
+import { ImageInputs } from './inputs/image-inputs.js'
+import type { ManifestImage } from './schemas/generation.js'
 import { ManifestReader } from './generation/manifest-reader.js'
 import { sweepOrphansEvery } from './generation/orphan-sweeper.js'
 import { PublishedImages } from './generation/published-images.js'
@@ -136,6 +138,7 @@ export async function assembleGateway (options: GatewayOptions): Promise<Assembl
     const linkTo = createLinkBuilder(config.links, () => config.publicBaseUrl ?? listeningUrl(app.server, config))
 
     // The generation use case: every step of POST /generate behind one object.
+    const readImage = async (image: ManifestImage) => await storedImageBytes(readable, image.key, image.bytes)
     const generator = new ImageGenerator({
       router,
       storage,
@@ -146,9 +149,10 @@ export async function assembleGateway (options: GatewayOptions): Promise<Assembl
       admission: new ImageAdmission(sharedState.limitStore, { leaseMs: config.inFlightLeaseMs, now }),
       idempotency: { store: sharedState.idempotencyStore, ttlMs: config.idempotencyTtlMs, leaseMs: config.resilience.generationBudgetMs + 60_000 },
       manifests,
-      readImage: async (image) => await storedImageBytes(readable, image.key, image.bytes),
+      readImage,
       events: metrics
     })
+    const inputs = new ImageInputs({ limits: config.uploads, maxPixels: config.images.maxPixels, promptMaxLength: config.promptMaxLength, manifests, readImage, linkTo })
 
     const app = buildApp({
       config: appConfig(config),
@@ -161,6 +165,7 @@ export async function assembleGateway (options: GatewayOptions): Promise<Assembl
       readiness: new ReadinessChecks({ storage, redis: sharedState.redis, checkTimeoutMs: config.readyTimeoutMs }),
       images: new PublishedImages(readable, manifests, { redirectTtlSeconds: config.links.mode === 'redirect' ? config.links.presignTtlSeconds : undefined }),
       generator,
+      inputs,
       records: new GenerationRecords(readable, manifests, async (manifestKey) => await sharedState.manifestInvalidations.announce(manifestKey)),
       usage: new TenantUsage({ limits: sharedState.limitStore, requestRates: sharedState.rateLimitStore }, now)
     })
