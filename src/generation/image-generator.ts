@@ -110,7 +110,7 @@ export class ImageGenerator {
       subject: { model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
       wantsBase64: request.response_format === 'b64_json',
       providerRequest: (allowed) => ({ ...request, ...allowed }),
-      callProvider: async (sent, callOptions) => await this.#parts.router.generate(sent, callOptions)
+      callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'generate', request: sent }, callOptions)
     }, options)
   }
 
