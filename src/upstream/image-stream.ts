@@ -155,7 +155,9 @@ function providerStreamError (fields: Fields, headers: Headers, redact: RedactSe
   const error = isFields(fields.error) ? fields.error : fields
   const status = streamErrorStatus(error)
   const message = typeof error.message === 'string' ? error.message : undefined
-  const apiError = OpenAI.APIError.generate(status, error, message, headers)
+  // The SDK's own error for that status, from the envelope it would have read, so the mapping is
+  // the one an HTTP error gets (map-upstream-error.ts).
+  const apiError = OpenAI.APIError.generate(status, { error }, message, headers)
   if (status !== 500) return mapUpstreamError(apiError, redact)
   const mapped = new GatewayError('upstream_error', { message: 'The image provider failed while streaming the images (error event).', cause: redactedCause(apiError, redact) })
   mapped.providerRequestId = apiError.requestID ?? undefined
