@@ -103,3 +103,17 @@ t.test('edits and variations go through the model\'s targets; a size of auto is 
   t.equal(varied.upstream, 'working')
   t.equal((working.received[1] as ReceivedRequest).path, '/v1/images/variations')
 })
+
+t.test('the deadline ends a stream the provider holds open, partial passed on or not: upstream_deadline, no fallback', async (t) => {
+  const holding = await startHostileProvider(t, async (_request, response) => {
+    startEventStream(response)
+    response.write(partialEvent('image_generation', 0, await png(64, 64)))
+  })
+  const second = await streamingProvider(t, await png(64, 64))
+  const router = routerOver([upstreamFor(holding, { name: 'holding' }), upstreamFor(second, { name: 'second' })], countingEvents())
+  let seen = 0
+  const error = await router.run({ ...streamedGenerate, onPartial: () => { seen++ } }, { deadlineMs: 500 }).then(() => undefined, (caught: unknown) => caught)
+  t.match(error, { code: 'upstream_deadline' })
+  t.equal(seen, 1)
+  t.equal(second.received.length, 0)
+})
