@@ -16,6 +16,8 @@ export interface UpstreamSettings {
   maxRetries: number
   responseFormat: 'auto' | 'b64_json' | 'url' | 'omit'
   downloadHosts: string[]
+  /** The provider can stream partial images (models named dall-e-* are never streamed). */
+  stream: boolean
 }
 
 export interface RouteTarget { upstream: string, model?: string }
@@ -30,7 +32,7 @@ export function loadUpstreamPlan (config: Pick<GatewayConfig, 'upstream' | 'upst
   const defaults = config.upstream
   if (config.upstreamsFile === undefined) {
     return {
-      upstreams: [{ name: 'default', baseUrl: defaults.baseUrl, apiKey: defaults.apiKey, timeoutMs: defaults.timeoutMs, maxRetries: defaults.maxRetries, responseFormat: defaults.responseFormat, downloadHosts: defaults.downloadHosts }],
+      upstreams: [{ name: 'default', baseUrl: defaults.baseUrl, apiKey: defaults.apiKey, timeoutMs: defaults.timeoutMs, maxRetries: defaults.maxRetries, responseFormat: defaults.responseFormat, downloadHosts: defaults.downloadHosts, stream: true }],
       routes: new Map([['*', [{ upstream: 'default' }]]])
     }
   }
@@ -59,7 +61,8 @@ export function loadUpstreamPlan (config: Pick<GatewayConfig, 'upstream' | 'upst
       timeoutMs: entry.timeoutMs ?? defaults.timeoutMs,
       maxRetries: entry.maxRetries ?? defaults.maxRetries,
       responseFormat: entry.responseFormat ?? defaults.responseFormat,
-      downloadHosts: entry.downloadHosts ?? defaults.downloadHosts
+      downloadHosts: entry.downloadHosts ?? defaults.downloadHosts,
+      stream: entry.stream ?? true
     }
   })
   const routes = new Map<string, RouteTarget[]>()

@@ -11,7 +11,8 @@ export const UpstreamEntrySchema = Type.Object({
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   maxRetries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   responseFormat: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('b64_json'), Type.Literal('url'), Type.Literal('omit')])),
-  downloadHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 })))
+  downloadHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  stream: Type.Optional(Type.Boolean({ description: 'Whether the provider can stream partial images (default true); false: streamed requests are sent to it plainly.' }))
 }, { additionalProperties: false })
 
 export const RouteSchema = Type.Object({

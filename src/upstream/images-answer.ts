@@ -25,7 +25,7 @@ const DECODE_PIECE = 64 * 1024
  * When the text is not plain base64 (some character skipped), it is decoded as one string
  * instead, so the bytes are always exactly what Buffer.from(text, 'base64') gives.
  */
-function decodeBase64 (bytes: Buffer, start: number, end: number): Buffer {
+export function decodeBase64 (bytes: Buffer, start: number, end: number): Buffer {
   const length = end - start
   const padding = length === 0 ? 0 : bytes[end - 1] !== 0x3d ? 0 : bytes[end - 2] === 0x3d ? 2 : 1
   const expected = Math.floor(((length - padding) * 3) / 4)
@@ -45,7 +45,7 @@ function skipWhitespace (bytes: Buffer, index: number): number {
 }
 
 /** The byte ranges of every plain `"b64_json": "<value>"` string value, or undefined when unsure. */
-function base64Ranges (bytes: Buffer): Array<[number, number]> | undefined {
+export function base64Ranges (bytes: Buffer): Array<[number, number]> | undefined {
   const ranges: Array<[number, number]> = []
   for (let at = bytes.indexOf(KEY); at !== -1; at = bytes.indexOf(KEY, at + KEY.length)) {
     let cursor = skipWhitespace(bytes, at + KEY.length)

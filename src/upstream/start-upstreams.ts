@@ -40,6 +40,7 @@ export async function startUpstreams (plan: UpstreamPlan, config: Pick<GatewayCo
   const router = new UpstreamRouter({
     upstreams: settings.map((upstream) => createOpenAIUpstream({
       ...upstream,
+      streams: upstream.stream,
       answerMaxBytes: config.upstream.answerMaxBytes,
       imageMaxBytes: config.upstream.imageMaxBytes,
       onAttempt: () => events.attempt(upstream.name),

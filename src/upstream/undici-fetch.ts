@@ -56,14 +56,22 @@ function webStreamOf (body: Readable): ReadableStream<Uint8Array> {
 export function createUndiciFetch (): FetchFunction {
   const agent = new Agent()
   const undiciFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const body = init?.body
-    // The SDK sends JSON strings for images.generate; anything else (streams, forms) goes to fetch.
+    let body = init?.body
+    const headers = headersOf(init)
+    // Edits and variations come as FormData: encoded here (Response gives the multipart bytes and
+    // their boundary) so they take the same road as JSON: no redirects, a bounded error body.
+    if (body instanceof FormData) {
+      const encoded = new Response(body)
+      headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data'
+      body = new Uint8Array(await encoded.arrayBuffer())
+    }
+    // The SDK sends JSON strings for images.generate; anything else (streams) goes to fetch.
     if (input instanceof Request || (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
       return await fetch(input, { ...init, redirect: 'manual' })
     }
     const answer = await request(input, {
       method: (init?.method ?? 'GET') as 'GET',
-      headers: headersOf(init),
+      headers,
       body: body ?? undefined,
       signal: init?.signal ?? undefined,
       maxRedirections: MAX_REDIRECTIONS,
@@ -167,6 +175,17 @@ async function webBodyBytes (response: Response, maxBytes: number): Promise<Buff
   }
   return Buffer.concat(chunks, total)
 }
+
+/**
+ * The body's chunks as they arrive, for a reader that goes event by event: the socket's own for
+ * this module's responses (no stream adapter between), the WHATWG stream otherwise. Leaving the
+ * iteration early (break or throw) drops the connection.
+ */
+export function bodyChunks (response: Response): AsyncIterable<Uint8Array> {
+  return nodeBodies.get(response) ?? response.body ?? noChunks()
+}
+
+async function * noChunks (): AsyncGenerator<Uint8Array> {}
 
 // Nobody reads the rest: the connection is dropped rather than drained.
 function discard (response: Response, body: Readable | undefined): void {

@@ -4,10 +4,9 @@
 // breakers and the outcome events are this router's own; callers see one call and its result.
 import type { RouteTarget } from '../config/load-upstreams.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import type { GenerateRequest } from '../schemas/generation.js'
 import { CircuitBreaker, type BreakerOptions } from './circuit-breaker.js'
 import { mapUpstreamError } from './map-upstream-error.js'
-import type { Upstream, UpstreamAnswer } from './upstream.js'
+import type { Upstream, UpstreamAnswer, UpstreamCall } from './upstream.js'
 import type { UpstreamEvents } from './upstream-events.js'
 import { verifyImages, type ImageChecks, type VerifiedImage } from './verify-images.js'
 
@@ -55,9 +54,15 @@ export class UpstreamRouter {
     }
   }
 
-  /** `deadlineMs` bounds the whole call: every attempt, fallback and image download. */
-  async generate (request: GenerateRequest & { model: string }, options: { deadlineMs: number }): Promise<RoutedGeneration> {
+  /**
+   * One provider call of any operation, through the model's targets. `deadlineMs` bounds the whole
+   * call: every attempt, fallback and image download. With `onPartial`, a target that streams is
+   * asked to; once a partial image was passed on, a failure is final (no fallback: the caller has
+   * seen this provider's images).
+   */
+  async run (call: Omit<UpstreamCall, 'signal'>, options: { deadlineMs: number }): Promise<RoutedGeneration> {
     const deadline = AbortSignal.timeout(options.deadlineMs)
+    const { request } = call
     const targets = this.#targetsFor(request.model)
     let lastError: GatewayError | undefined
     let skippedRetryInMs: number | undefined
@@ -68,8 +73,14 @@ export class UpstreamRouter {
       }
       const startedAt = performance.now()
       let answer: UpstreamAnswer | undefined
+      let partialPassedOn = false
       try {
-        answer = await target.upstream.generate({ request: { ...request, model: target.model }, signal: deadline })
+        answer = await target.upstream.call({
+          ...streamingFor(call, target, () => { partialPassedOn = true }),
+          request: { ...request, model: target.model },
+          signal: deadline
+        })
+        // Only a WxH size is compared with the images (check-image-dimensions.ts); edits often say `auto`.
         const images = await verifyImages(answer, target.upstream.downloadHosts, { maxPixels: this.#images.maxPixels, requestedSize: request.size }, this.#images.download, deadline)
         target.breaker.success()
         this.#events.outcome(target.upstream.name, target.model, 'ok', performance.now() - startedAt)
@@ -89,6 +100,7 @@ export class UpstreamRouter {
           throw mapped
         }
         target.breaker.failure()
+        if (partialPassedOn) throw mapped
         lastError = mapped
         const next = targets[index + 1]
         if (next !== undefined) this.#events.fallback(target.upstream.name, next.upstream.name, mapped.code)
@@ -108,6 +120,21 @@ export class UpstreamRouter {
       const entry = this.#upstreams.get(target.upstream)
       return entry === undefined ? [] : [{ ...entry, model: target.model ?? model }]
     })
+  }
+}
+
+// Only a target that streams, for a model that streams, gets the caller's onPartial, wrapped to
+// note that a partial image reached the caller. dall-e models have no stream in the API.
+function streamingFor (call: Omit<UpstreamCall, 'signal'>, target: RoutedTarget, passedOn: () => void): Omit<UpstreamCall, 'signal' | 'request'> {
+  const { onPartial, partialImages, ...plain } = call
+  if (onPartial === undefined || !target.upstream.streams || target.model.startsWith('dall-e')) return plain
+  return {
+    ...plain,
+    partialImages,
+    onPartial: (partial) => {
+      passedOn()
+      onPartial(partial)
+    }
   }
 }
 

@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   path: string
   headers: IncomingMessage['headers']
   body: string
+  /** The body as it came, for binary (multipart) bodies. */
+  bytes: Buffer
 }
 
 export interface HostileProvider {
@@ -19,7 +21,8 @@ export interface HostileProvider {
   received: ReceivedRequest[]
 }
 
-export type Answer = (request: ReceivedRequest, response: ServerResponse) => void
+/** May be async (a provider that waits on the test mid-answer); if it throws, the connection is dropped. */
+export type Answer = (request: ReceivedRequest, response: ServerResponse) => void | Promise<void>
 
 export async function startHostileProvider (t: Teardown, answer: Answer): Promise<HostileProvider> {
   const received: ReceivedRequest[] = []
@@ -27,9 +30,10 @@ export async function startHostileProvider (t: Teardown, answer: Answer): Promis
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const bytes = Buffer.concat(chunks)
+      const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: bytes.toString('utf8'), bytes }
       received.push(recorded)
-      answer(recorded, response)
+      Promise.resolve(answer(recorded, response)).catch((error: unknown) => response.destroy(error instanceof Error ? error : undefined))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
