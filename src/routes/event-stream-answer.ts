@@ -6,7 +6,7 @@
 // After it, a failure can only be an `error` event. The generation never depends on the client:
 // one that goes away mid-stream stops receiving, and the images are still stored.
 import { PassThrough } from 'node:stream'
-import type { FastifyReply } from 'fastify'
+import type { FastifyError, FastifyReply } from 'fastify'
 import type { GenerationOutcome } from '../generation/image-generator.js'
 import { logAnswered, toGatewayError } from '../plugins/error-handler.js'
 import type { GenerateResponse } from '../schemas/generation.js'
@@ -43,7 +43,7 @@ export async function answerWithEvents (
     for (const [index, image] of response.data.entries()) send(`${prefix}.completed`, completedEvent(prefix, response, index, image))
   } catch (error) {
     if (!started) throw error // answered by the error handler, with its status
-    const gatewayError = toGatewayError(error as Error)
+    const gatewayError = toGatewayError(error as FastifyError)
     reply.request.answeredError = { status: gatewayError.status, code: gatewayError.code }
     logAnswered(reply.log, error, gatewayError)
     send('error', { type: 'error', ...gatewayError.envelope() })

@@ -23,8 +23,9 @@ export function providerResponseFormat (model: string, setting: ResponseFormatSe
 }
 
 export function generateParams (request: ProviderRequest, setting: ResponseFormatSetting, stream?: StreamAsk): ImageGenerateParamsBase {
-  // JSON says `stream: false` outright, as generate always has; a form leaves it out.
-  return { stream: false, ...sentFields(request, setting, stream) } as unknown as ImageGenerateParamsBase
+  // A plain call leaves `stream` out (false is OpenAI's default): providers that cannot stream
+  // refuse the parameter whatever its value.
+  return sentFields(request, setting, stream) as unknown as ImageGenerateParamsBase
 }
 
 export async function editParams (request: ProviderRequest, inputs: EditInputs | undefined, setting: ResponseFormatSetting, stream?: StreamAsk): Promise<ImageEditParamsBase> {

@@ -69,7 +69,7 @@ t.test('an upstream with stream: false is called plainly, and the call still suc
   let seen = 0
   const routed = await router.run({ ...streamedGenerate, onPartial: () => { seen++ } }, { deadlineMs: 30_000 })
   const body = JSON.parse((provider.received[0] as ReceivedRequest).body) as Record<string, unknown>
-  t.equal(body.stream, false)
+  t.equal(body.stream, undefined, 'no stream parameter at all')
   t.notOk('partial_images' in body)
   t.equal(seen, 0)
   t.same(routed.images.map((item) => item.bytes), [image])
@@ -81,7 +81,7 @@ t.test('a dall-e model is never streamed, even by an upstream that streams', asy
   const router = routerOver([upstreamFor(provider, { name: 'streams' })], countingEvents())
   await router.run({ ...streamedGenerate, request: { model: 'dall-e-3', prompt: 'x', size: '64x64' }, onPartial: () => {} }, { deadlineMs: 30_000 })
   const body = JSON.parse((provider.received[0] as ReceivedRequest).body) as Record<string, unknown>
-  t.equal(body.stream, false)
+  t.equal(body.stream, undefined, 'no stream parameter at all')
   t.notOk('partial_images' in body)
 })
 
