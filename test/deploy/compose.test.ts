@@ -59,3 +59,12 @@ t.test('every image is pinned to an exact release: no :latest, no untagged or fl
   const pinned = /:(\d+\.\d+\.\d+(-[a-z0-9.]+)?|RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z)(@sha256:[0-9a-f]{64})?$|@sha256:[0-9a-f]{64}$/
   for (const [name, image] of images) t.match(image, pinned, `${name}: ${image}`)
 })
+
+t.test('nginx lets the largest allowed upload through and passes event streams unbuffered', async (t) => {
+  const nginx = await readFile(new URL('deploy/nginx.conf', root), 'utf8')
+  const bodyLimit = /client_max_body_size (\d+)m;/.exec(nginx)
+  t.ok(bodyLimit !== null, 'a body size limit is set')
+  // UPLOAD_TOTAL_MAX_BYTES defaults to 64 MiB; the multipart framing comes on top.
+  t.ok(Number(bodyLimit?.[1]) > 64, 'above the default upload total')
+  t.match(nginx, /proxy_buffering off;/, 'answers (image downloads, server-sent events) are not buffered')
+})
