@@ -136,3 +136,29 @@ t.test('fallback: the primary answers 503, the backup edits with the same input 
   const generationId = /\/(gen_[0-9a-f]{36})\//.exec(result.data?.[0]?.url as string)?.[1] as string
   t.match(await manifestOf(env, generationId), { operation: 'edit', upstream: { name: 'backup' } })
 })
+
+t.test("an edit chain: an edit's output edited again by reference names the first edit as its source", async (t) => {
+  const env = await startTestGateway(t)
+  const input = await noisyImage({ seed: 37 })
+  const firstEdit = await sdk(env).images.edit({ image: await png(input), prompt: 'step one' })
+  const firstUrl = firstEdit.data?.[0]?.url as string
+  const firstId = /\/(gen_[0-9a-f]{36})\//.exec(firstUrl)?.[1] as string
+  const response = await env.post('/v1/images/edits', { prompt: 'step two', images: [{ image_url: firstUrl }] })
+  t.equal(response.status, 200)
+  const second = await response.json() as Generated
+  t.same(receivedHashes(env.simulator.lastInputs.at(-1)), { images: [sha256(await fetchBytes(firstUrl))] })
+  const chain = await manifestOf(env, second.id)
+  t.match(chain, { operation: 'edit', inputs: [{ source: { generationId: firstId, index: 0 } }] })
+  const origin = await manifestOf(env, firstId)
+  t.match(origin, { inputs: [{ sha256: sha256(input) }] }, 'and the first edit names the bytes it was given')
+})
+
+t.test('deleting an edit removes its stored inputs with its images', async (t) => {
+  const env = await startTestGateway(t)
+  const result = await sdk(env).images.edit({ image: await png(await noisyImage({ seed: 38 })), mask: await toFile(await noisyImage({ seed: 39, alpha: true }), 'mask.png', { type: 'image/png' }), prompt: 'x' })
+  const generationId = /\/(gen_[0-9a-f]{36})\//.exec(result.data?.[0]?.url as string)?.[1] as string
+  t.equal((await storedFiles(env)).filter((file) => file.includes(generationId)).length, 4, 'image, input, mask, manifest')
+  const deleted = await fetch(`${env.url}/v1/generations/${generationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_KEY}` } })
+  t.equal(deleted.status, 200)
+  t.same((await storedFiles(env)).filter((file) => file.includes(generationId)), [])
+})

@@ -63,3 +63,50 @@ t.test('a provider failure mid-edit-stream is an error event the SDK raises, and
   const usage = await (await fetch(`${env.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).json() as { images: { day: { used: number } } }
   t.equal(usage.images.day.used, 0)
 })
+
+interface SseEvent { event: string, data: Record<string, unknown> }
+
+async function readEvents (response: Response): Promise<SseEvent[]> {
+  const text = await response.text()
+  return text.split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+    const lines = block.split('\n')
+    const event = lines.find((line) => line.startsWith('event: '))?.slice('event: '.length) ?? ''
+    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice('data: '.length)).join('\n')
+    return { event, data: JSON.parse(data) as Record<string, unknown> }
+  })
+}
+
+t.test('a streamed edit by reference (JSON) streams image_edit events and traces its source', async (t) => {
+  const env = await startTestGateway(t)
+  const generated = await (await env.post('/v1/images/generations', { prompt: 'a base image', size: '1024x1024' })).json() as { id: string, data: Array<{ url: string }> }
+  const stored = await fetchBytes(generated.data[0]?.url as string)
+  const response = await env.post('/v1/images/edits', { prompt: 'edit the stored one', images: [{ image_url: generated.data[0]?.url }], stream: true, partial_images: 1 })
+  t.match(response.headers.get('content-type'), /^text\/event-stream/)
+  const events = await readEvents(response)
+  t.same(events.map((event) => event.event), ['image_edit.partial_image', 'image_edit.completed'])
+  const completed = events[1]?.data as Record<string, unknown>
+  t.same(receivedHashes(env.simulator.lastInputs.at(-1)), { images: [sha256(stored)] })
+  t.match(await manifestOf(env, completed.generation_id as string), { operation: 'edit', inputs: [{ source: { generationId: generated.id, index: 0 } }] })
+})
+
+t.test('an Idempotency-Key replay of a streamed edit streams the stored result without the provider', async (t) => {
+  const env = await startTestGateway(t)
+  const input = await noisyImage({ seed: 25 })
+  const send = async () => {
+    const form = new FormData()
+    form.append('image', new Blob([new Uint8Array(input)], { type: 'image/png' }), 'in.png')
+    form.append('prompt', 'replay me')
+    form.append('stream', 'true')
+    form.append('partial_images', '2')
+    return await fetch(`${env.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'idempotency-key': 'stream-edit-1' }, body: form })
+  }
+  const first = await readEvents(await send())
+  const againResponse = await send()
+  t.equal(againResponse.headers.get('idempotent-replayed'), 'true')
+  const again = await readEvents(againResponse)
+  t.same(again.map((event) => event.event), ['image_edit.completed'], 'the stored result only')
+  const original = first.find((event) => event.event === 'image_edit.completed')
+  t.equal(again[0]?.data.generation_id, original?.data.generation_id)
+  t.equal(again[0]?.data.b64_json, original?.data.b64_json)
+  t.equal(env.simulator.stats.editRequests, 1)
+})
