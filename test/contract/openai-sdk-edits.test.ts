@@ -51,7 +51,11 @@ t.test('images.edit with several inputs, a mask, input_fidelity high and n = 2: 
   t.equal(result.data?.length, 2)
   const record = env.simulator.lastInputs.at(-1)
   t.same(receivedHashes(record), { images: inputs.map(sha256), mask: sha256(mask) }, 'the provider got every input, in order, and the mask')
+  t.same([...record?.images ?? [], record?.mask].map((file) => [file?.fileName, file?.contentType]), [
+    ['image-0.png', 'image/png'], ['image-1.jpg', 'image/jpeg'], ['image-2.png', 'image/png'], ['mask.png', 'image/png']
+  ], "the provider gets the gateway's file names, never the caller's")
   t.equal(record?.fields.input_fidelity, 'high')
+  t.equal(record?.fields.response_format, undefined, 'GPT image models are not sent response_format')
   t.equal(record?.fields.n, '2')
 
   const urls = result.data?.map((image) => image.url as string) ?? []

@@ -1,12 +1,16 @@
 // stream: true on images.edit through the official SDK: image_edit.partial_image events as the
 // provider sends them, then image_edit.completed carrying the durable link of the stored image and
 // its generation id; the provider got the caller's bytes and the manifest records an edit.
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import OpenAI, { toFile } from 'openai'
 import t from 'tap'
-import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
+import { stringify } from 'yaml'
+import { SIMULATOR_KEY, startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { fetchBytes, manifestOf, noisyImage, receivedHashes, sha256 } from '../helpers/edit-inputs.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
+import { gatewayWithUpstreams } from '../helpers/upstreams.js'
 
 const sdk = (env: TestGateway, apiKey = TEST_KEY) => new OpenAI({ baseURL: `${env.url}/v1`, apiKey, maxRetries: 0 })
 
@@ -109,4 +113,41 @@ t.test('an Idempotency-Key replay of a streamed edit streams the stored result w
   t.equal(again[0]?.data.generation_id, original?.data.generation_id)
   t.equal(again[0]?.data.b64_json, original?.data.b64_json)
   t.equal(env.simulator.stats.editRequests, 1)
+})
+
+t.test('a streamed edit falls back before its first event: the primary answers 503, the backup streams from the same bytes', async (t) => {
+  const { env, primary, backup } = await gatewayWithUpstreams(t, { fallback: true, maxRetries: 0 })
+  primary.pushFault({ kind: 'status', status: 503 })
+  const input = await noisyImage({ seed: 26 })
+  const stream = await sdk(env).images.edit({ image: await toFile(input, 'in.png', { type: 'image/png' }), prompt: 'x', stream: true, partial_images: 1 })
+  const types: string[] = []
+  for await (const event of stream) types.push(event.type)
+  t.same(types, ['image_edit.partial_image', 'image_edit.completed'])
+  t.equal(primary.stats.editRequests, 1)
+  t.same(receivedHashes(backup.lastInputs.at(-1)), { images: [sha256(input)] })
+})
+
+t.test('a streamed edit through an upstream that cannot stream: a plain provider call, then the completed event', async (t) => {
+  const dir = await makeDataDir(t)
+  const file = path.join(dir, 'upstreams.yaml')
+  const env = await startTestGateway(t, {
+    simulator: { streaming: 'rejected' },
+    env: { UPSTREAMS_FILE: file },
+    processEnv: { SIM_KEY: SIMULATOR_KEY },
+    beforeStart: async (simulator) => {
+      await writeFile(file, stringify({
+        upstreams: [{ name: 'plain', baseUrl: `${simulator.url}/v1`, apiKeyEnv: 'SIM_KEY', maxRetries: 0, stream: false }],
+        routes: [{ model: '*', targets: [{ upstream: 'plain' }] }]
+      }))
+    }
+  })
+  const input = await noisyImage({ seed: 27 })
+  const stream = await sdk(env).images.edit({ image: await toFile(input, 'in.png', { type: 'image/png' }), prompt: 'x', stream: true, partial_images: 2 })
+  const events: Array<Record<string, unknown>> = []
+  for await (const event of stream) events.push(event as unknown as Record<string, unknown>)
+  t.same(events.map((event) => event.type), ['image_edit.completed'])
+  t.same(await fetchBytes(events[0]?.url as string), Buffer.from(events[0]?.b64_json as string, 'base64'))
+  const record = env.simulator.lastInputs.at(-1)
+  t.same(receivedHashes(record), { images: [sha256(input)] })
+  t.equal(record?.fields.stream, undefined, 'the provider got a plain call')
 })
