@@ -4,7 +4,9 @@ import autocannon from 'autocannon'
 
 export interface LoadOptions {
   url: string
+  /** A value sent as JSON, or a Buffer sent as it is with `contentType` (an upload). */
   body: unknown
+  contentType?: string
   headers?: Record<string, string>
   connections: number
   /** Seconds; ignored when `amount` is set. */
@@ -38,8 +40,8 @@ export async function runLoad (options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: JSON.stringify(options.body),
+    headers: { 'content-type': options.contentType ?? 'application/json', ...options.headers },
+    body: Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body),
     connections: options.connections,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationS ?? 5 }),
     timeout: options.timeoutS ?? 30,

@@ -12,9 +12,8 @@ export async function profileGateway (scenario: Scenario, context: BenchContext,
   const file = path.join(resultsDir, `${scenario.name}-gateway.cpuprofile`)
   const { child, dataDir } = await startContender({ label: 'gateway', kind: 'gateway' }, context)
   try {
-    const url = `${child.url}/generate`
     const { settings } = context
-    const load = { url, body: scenario.body, headers: AUTH, connections: settings.connections }
+    const load = { url: `${child.url}${scenario.path ?? '/generate'}`, body: scenario.body, contentType: scenario.contentType, headers: AUTH, connections: Math.min(settings.connections, scenario.maxConnections ?? settings.connections) }
     await runLoad({ ...load, durationS: settings.warmupS })
     await child.startProfile()
     await runLoad({ ...load, durationS: settings.durationS })

@@ -1,8 +1,9 @@
 // `npm run bench`: the simulator, the gateway on its full path and a bare Fastify + undici
 // passthrough, each in its own process, taking turns under autocannon; the floor per image; the
 // in-flight memory test; a CPU profile of `big`. Prints a table, writes bench/results/*.json.
-// `npm run bench -- --smoke` runs tiny and big once, briefly, so CI keeps the harness working;
-// `--only=tiny,big,n4,s3,redis,inflight,profile` picks parts, `--rounds`, `--duration` (seconds).
+// `npm run bench -- --smoke` runs tiny, big, edit-4-inputs and stream-first-partial once, briefly,
+// so CI keeps the harness working; `--only=tiny,big,n4,s3,redis,edit-4-inputs,stream-first-partial,
+// inflight,profile` picks parts, `--rounds`, `--duration` (seconds).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,9 +11,11 @@ import { parseArgs } from 'node:util'
 import { EnvSchema } from '../src/config/env-schema.js'
 import { BenchChild } from './child-process.js'
 import { measureFloor } from './floor.js'
+import { prepareEdit } from './prepare-edit.js'
 import { profileGateway } from './profile-gateway.js'
 import { redisReachable, deleteKeysWithPrefix } from './redis-probe.js'
-import { evaluateTargets, formatTable, type Skipped } from './report.js'
+import { editFloorRatio, evaluateTargets, formatTable, type Extras, type Skipped } from './report.js'
+import { runFirstPartial } from './run-first-partial.js'
 import { runInflight } from './run-inflight.js'
 import { runScenario, type BenchContext, type ScenarioResult } from './run-scenario.js'
 import { BIG_SIZE, SCENARIOS, SIMULATOR_KEY } from './scenarios.js'
@@ -34,7 +37,8 @@ const settings = {
   rounds: Number(args.rounds ?? (smoke ? 1 : 3)),
   connections: smoke ? 10 : 50
 }
-const only = args.only?.split(',') ?? (smoke ? ['tiny', 'big'] : [...SCENARIOS.map((scenario) => scenario.name), 'inflight', 'profile'])
+const STREAM_GAP_MS = 50
+const only = args.only?.split(',') ?? (smoke ? ['tiny', 'big', 'edit-4-inputs', 'stream-first-partial'] : [...SCENARIOS.map((scenario) => scenario.name), 'stream-first-partial', 'inflight', 'profile'])
 const log = (line: string) => process.stdout.write(`${line}\n`)
 const resultsDir = path.resolve('bench/results')
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'igw-bench-'))
@@ -54,8 +58,16 @@ try {
   const context: BenchContext = { simulatorUrl: simulator.url, workDir, settings }
   const skipped: Skipped[] = []
   const scenarios: ScenarioResult[] = []
-  for (const scenario of SCENARIOS.filter((candidate) => only.includes(candidate.name))) {
+  const extras: Extras = {}
+  for (let scenario of SCENARIOS.filter((candidate) => only.includes(candidate.name))) {
     let scenarioContext = context
+    if (scenario.upload !== undefined) {
+      const prepared = await prepareEdit(scenario, simulator.url, workDir, smoke ? 3 : 40)
+      // Smoke: a handful of uploads, enough to prove the path works, not to measure it.
+      scenario = smoke ? { ...prepared.scenario, maxConnections: 2 } : prepared.scenario
+      extras.editFloor = prepared.floor
+      log(`edit floor: ${prepared.floor.cpuMsPerRequest.toFixed(2)} CPU ms per request (${prepared.floor.inputsCpuMs.toFixed(2)} for the inputs)`)
+    }
     if (scenario.name === 's3') {
       const s3 = await startChild('s3rver', 's3rver.ts', { env: { S3RVER_DIR: path.join(workDir, 's3rver'), S3RVER_BUCKET: 'bench' } })
       scenarioContext = { ...context, s3Env: { STORAGE_DRIVER: 's3', S3_BUCKET: 'bench', S3_ENDPOINT: s3.url, S3_FORCE_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } }
@@ -80,6 +92,13 @@ try {
     }
   }
 
+  if (only.includes('stream-first-partial')) {
+    const paced = await startChild('paced simulator', 'simulator.ts', { env: { SIM_API_KEY: SIMULATOR_KEY, SIM_STREAM_GAP_MS: String(STREAM_GAP_MS) } })
+    log(`stream-first-partial: time to the first partial image, gateway and simulator directly in alternating pairs (simulator gap ${STREAM_GAP_MS} ms)`)
+    const pairing = smoke ? { rounds: 1, pairsPerRound: 6, warmupPairs: 2 } : { rounds: settings.rounds, pairsPerRound: 30, warmupPairs: 5 }
+    extras.firstPartial = await runFirstPartial({ ...context, simulatorUrl: paced.url }, { ...pairing, streamGapMs: STREAM_GAP_MS }, log)
+  }
+
   let inflight
   if (only.includes('inflight')) {
     const slow = await startChild('slow simulator', 'simulator.ts', { env: { SIM_API_KEY: SIMULATOR_KEY, SIM_LATENCY_MS: '2000' } })
@@ -94,8 +113,8 @@ try {
     profile = await profileGateway(profiled, context, resultsDir)
   }
 
-  const targets = evaluateTargets(scenarios, floor, inflight, skipped)
-  const table = formatTable(scenarios, floor, inflight, targets, skipped)
+  const targets = evaluateTargets(scenarios, floor, inflight, skipped, extras)
+  const table = formatTable(scenarios, floor, inflight, targets, skipped, extras)
   log(`\n${table}`)
   if (profile !== undefined) log(`\nCPU profile of the gateway under ${profiled?.name} (${profile.file}):\n${formatProfile(profile)}`)
   const results = {
@@ -104,7 +123,9 @@ try {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
     settings,
     floor,
+    editFloor: extras.editFloor === undefined ? undefined : { ...extras.editFloor, gatewayRatio: editFloorRatio(scenarios, extras.editFloor) },
     scenarios,
+    firstPartial: extras.firstPartial,
     skipped,
     inflight,
     targets,

@@ -78,18 +78,30 @@ const settleMsAfter = (p99Ms: number) => 200 + 2 * p99Ms
  * One measured run of a fixed number of requests (about `durationS` at the last rate seen): the run
  * ends when every answer is in, so the CPU the child used is exactly the cost of those requests.
  */
+/** What autocannon sends a contender in this scenario. */
+function loadFor (child: BenchChild, scenario: Scenario, settings: BenchSettings) {
+  return {
+    url: `${child.url}${scenario.path ?? '/generate'}`,
+    body: scenario.body,
+    contentType: scenario.contentType,
+    headers: AUTH,
+    connections: Math.min(settings.connections, scenario.maxConnections ?? settings.connections)
+  }
+}
+
 async function measureOnce (child: BenchChild, scenario: Scenario, settings: BenchSettings, expectedRps: number): Promise<Measurement> {
-  const amount = Math.max(settings.connections * 2, Math.round(expectedRps * settings.durationS))
+  const load = loadFor(child, scenario, settings)
+  const amount = Math.max(load.connections * 2, Math.round(expectedRps * settings.durationS))
   await child.gc()
   await child.resetPeakRss()
   const cpuBefore = await child.cpuMicros()
-  const load = await runLoad({ url: `${child.url}/generate`, body: scenario.body, headers: AUTH, connections: settings.connections, amount })
+  const measured = await runLoad({ ...load, amount })
   const cpuAfter = await child.cpuMicros()
   return {
-    requestsPerSecond: load.requestsPerSecond,
-    p50Ms: load.p50Ms,
-    p99Ms: load.p99Ms,
-    cpuMsPerRequest: (cpuAfter - cpuBefore) / 1000 / load.requests,
+    requestsPerSecond: measured.requestsPerSecond,
+    p50Ms: measured.p50Ms,
+    p99Ms: measured.p99Ms,
+    cpuMsPerRequest: (cpuAfter - cpuBefore) / 1000 / measured.requests,
     peakRssMb: await child.peakRssBytes() / MB
   }
 }
@@ -105,7 +117,7 @@ export async function runScenario (scenario: Scenario, context: BenchContext, lo
   try {
     for (const contender of scenario.contenders) started.push({ contender, ...await startContender(contender, context), rounds: [], expectedRps: 0 })
     for (const entry of started) {
-      const warm = await runLoad({ url: `${entry.child.url}/generate`, body: scenario.body, headers: AUTH, connections: settings.connections, durationS: settings.warmupS })
+      const warm = await runLoad({ ...loadFor(entry.child, scenario, settings), durationS: settings.warmupS })
       entry.expectedRps = warm.requestsPerSecond
       await clearStoredImages(entry.dataDir, settleMsAfter(warm.p99Ms))
     }

@@ -7,7 +7,9 @@ export const SIMULATOR_KEY = 'bench-simulator-key'
 export const BIG_SIZE = '640x640'
 export const TINY_SIZE = '16x16'
 
-export type ScenarioName = 'tiny' | 'big' | 'n4' | 's3' | 'redis'
+export const EDIT_INPUTS = 4
+
+export type ScenarioName = 'tiny' | 'big' | 'n4' | 's3' | 'redis' | 'edit-4-inputs'
 
 export interface Contender {
   label: string
@@ -20,7 +22,15 @@ export interface Contender {
 export interface Scenario {
   name: ScenarioName
   description: string
-  body: Record<string, unknown>
+  /** A JSON body, or the exact bytes of an upload (then `contentType` says what they are). */
+  body: Record<string, unknown> | Buffer
+  contentType?: string
+  /** Where the gateway is sent it (default /generate). */
+  path?: string
+  /** An edit upload made at run time (bench/edit-upload.ts): `body` holds its text fields until then. */
+  upload?: { images: number, bytesEach: number }
+  /** Fewer connections than the run's (large uploads held in memory by each request). */
+  maxConnections?: number
   imagesPerRequest: number
   contenders: Contender[]
   /** The contender every other one is compared with. */
@@ -69,6 +79,17 @@ export const SCENARIOS: Scenario[] = [
     body: { prompt: 'bench tiny', size: TINY_SIZE, response_format: 'url' },
     imagesPerRequest: 1,
     contenders: [{ label: 'gateway redis', kind: 'gateway', needs: 'redis' }, gateway],
+    reference: 'gateway'
+  },
+  {
+    name: 'edit-4-inputs',
+    description: `an edit with ${EDIT_INPUTS} noise inputs of ≈1.5 MB each (PNG and JPEG, multipart), stored inputs and output; compared with the edit floor`,
+    body: { prompt: 'bench edit' },
+    path: '/v1/images/edits',
+    upload: { images: EDIT_INPUTS, bytesEach: 1_500_000 },
+    maxConnections: 8,
+    imagesPerRequest: 1,
+    contenders: [gateway],
     reference: 'gateway'
   }
 ]
