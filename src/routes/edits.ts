@@ -12,6 +12,7 @@ import multipart from '../plugins/multipart.js'
 import { refTo } from '../schemas/common.js'
 import { editByReferenceSchema, type EditByReference, type EditRequest } from '../schemas/edit.js'
 import { GenerateResponse } from '../schemas/generation.js'
+import { checkOperation } from '../tenants/check-policy.js'
 import { answerWithEvents } from './event-stream-answer.js'
 import { idempotencyKeyOf } from './idempotency-key.js'
 import { requireTenant } from './require-tenant.js'
@@ -47,6 +48,7 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
   }, async (request, reply) => {
     const tenant = requireTenant(request)
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
+    checkOperation(tenant, 'edit') // before the upload is read
     const read: ReadInputs<EditRequest> = request.isMultipart()
       ? await options.inputs.editFromForm(request)
       : await options.inputs.editFromReferences(tenant, request.body as EditByReference, request.log)
@@ -75,6 +77,7 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
   }, async (request: FastifyRequest, reply) => {
     const tenant = requireTenant(request)
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
+    checkOperation(tenant, 'variation') // before the upload is read
     const read = await options.inputs.variationFromForm(request)
     const { response, replayed } = await options.generator.variation(tenant, read.request, read.inputs, { idempotencyKey, log: request.log, checkInputs: read.checkInputs })
     if (replayed) reply.header('idempotent-replayed', 'true')

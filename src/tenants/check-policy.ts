@@ -29,12 +29,19 @@ function forbidden (tenant: Tenant, param: string, value: string | number | bool
 /** What a request may run as: every field the provider gets from the policy is filled in. */
 export type AllowedSubject = PolicySubject & { model: string }
 
+/**
+ * The operation alone: routes that take uploads ask before reading the body, so a tenant that may
+ * not edit is refused before it can make the gateway take in megabytes.
+ */
+export function checkOperation (tenant: Tenant, operation: ImageOperation): void {
+  const { operations } = tenant.policy
+  if (operations !== undefined && !operations.includes(operation)) throw forbidden(tenant, 'operation', operation, operations.join(', '))
+}
+
 export function applyPolicy (tenant: Tenant, subject: PolicySubject, defaultModel: string): AllowedSubject {
   const { policy } = tenant
-  if (policy.operations !== undefined) {
-    if (!policy.operations.includes(subject.operation)) throw forbidden(tenant, 'operation', subject.operation, policy.operations.join(', '))
-    if (subject.stream && !policy.operations.includes('stream')) throw forbidden(tenant, 'stream', true, 'false')
-  }
+  checkOperation(tenant, subject.operation)
+  if (subject.stream && policy.operations !== undefined && !policy.operations.includes('stream')) throw forbidden(tenant, 'stream', true, 'false')
   const model = subject.model ?? defaultModelFor(policy.models, defaultModel)
   if (policy.models !== undefined && !policy.models.includes(model)) {
     throw forbidden(tenant, 'model', model, policy.models.join(', '))
