@@ -32,7 +32,7 @@ function examples<S extends number, C extends CodeWithStatus<S>> (_status: S, by
 export const ERROR_RESPONSES = {
   400: {
     name: 'BadRequest',
-    description: 'A parameter is invalid (`param` names it), an unknown field was sent, the body is not JSON, or the provider rejected the prompt (its message and code pass through).',
+    description: 'A parameter is invalid (`param` names it), an unknown field was sent, the body is not JSON, an input image or mask is unusable (invalid_input_image, naming the field), or the provider rejected the prompt (its message and code pass through).',
     headers: [],
     examples: examples(400, {
       invalid_value: { message: "Invalid value for 'quality': expected one of 'auto', 'low', 'medium', 'high', 'standard', 'hd'.", param: 'quality' },
@@ -47,7 +47,7 @@ export const ERROR_RESPONSES = {
   },
   403: {
     name: 'Forbidden',
-    description: "The tenant's policy does not allow this model, size, quality or n (`param` names it; the message lists what is allowed).",
+    description: "The tenant's policy does not allow this operation (generate, edit, variation, stream), model, size, quality or n (`param` names it; the message lists what is allowed).",
     headers: [],
     examples: examples(403, {
       policy_violation: { message: 'Tenant globex may not use model "dall-e-3"; allowed: gpt-image-1-mini.', param: 'model' }
@@ -55,7 +55,7 @@ export const ERROR_RESPONSES = {
   },
   404: {
     name: 'NotFound',
-    description: "No such generation or image (another tenant's id is a 404 too); or the generation's stored record (its manifest) is unreadable, also when an Idempotency-Key replay leads to it (generation_unreadable).",
+    description: "No such generation or image (another tenant's id is a 404 too), also for an edit input given by reference (its stored bytes failing their checksum: stored_image_damaged); or the generation's stored record (its manifest) is unreadable, also when an Idempotency-Key replay leads to it (generation_unreadable).",
     headers: [],
     examples: examples(404, { not_found: { message: 'No such generation.' }, generation_unreadable: {} })
   },
@@ -73,13 +73,13 @@ export const ERROR_RESPONSES = {
   },
   413: {
     name: 'PayloadTooLarge',
-    description: 'The body is larger than BODY_LIMIT_BYTES.',
+    description: 'The body is larger than BODY_LIMIT_BYTES, or an upload passes an UPLOAD_* limit (upload_too_large, naming the field and the setting).',
     headers: [],
     examples: examples(413, { request_too_large: {} })
   },
   415: {
     name: 'UnsupportedMediaType',
-    description: 'The body is not application/json, or it is compressed (any Content-Encoding but identity; the answer then carries accept-encoding: identity).',
+    description: 'The body is not application/json (nor multipart/form-data where an operation takes uploads: multipart_expected), or it is compressed (any Content-Encoding but identity; the answer then carries accept-encoding: identity).',
     headers: ['accept-encoding'],
     examples: examples(415, { unsupported_media_type: {}, unsupported_content_encoding: {} })
   },

@@ -1,9 +1,12 @@
 // Last pass over the document @fastify/swagger built from the routes: shared headers and error
 // answers become components referenced by $ref (so a client sees one ErrorEnvelope answer per
-// status, with examples by code), every answer names x-request-id, and request headers the
-// handlers check themselves (Idempotency-Key) are declared where a route asks for them.
+// status, with examples by code), every answer names x-request-id, request headers the
+// handlers check themselves (Idempotency-Key) are declared where a route asks for them, and so are
+// the bodies Fastify does not see by schema: multipart forms and streamed (text/event-stream) answers.
 import { IdempotencyKey, ResponseHeaders } from '../schemas/headers.js'
 import { ERROR_RESPONSES, type ErrorResponseSpec } from './error-responses.js'
+import { addEventStreamAnswer } from './event-stream-body.js'
+import { addMultipartBody } from './multipart-body.js'
 import { tidySchemas } from './tidy-schemas.js'
 
 type Json = Record<string, any>
@@ -93,6 +96,8 @@ export function finishDocument<T> (document: T): T {
       if (pathItem[method] === undefined) continue
       finishOperation(pathItem[method])
       hoistTitledBody(pathItem[method], openapi.components.schemas)
+      addMultipartBody(pathItem[method], openapi.components.schemas)
+      addEventStreamAnswer(pathItem[method], openapi.components.schemas)
     }
   }
   openapi.paths = sortPaths(openapi.paths ?? {}, openapi.tags ?? [])

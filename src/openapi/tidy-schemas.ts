@@ -1,15 +1,17 @@
 // Schema clean-ups for the OpenAPI document: TypeBox writes a union of literals as anyOf of
-// single-value enums, which generators turn into clumsy types; one enum says the same thing.
+// single-value enums (or consts, in schemas @fastify/swagger did not convert: the multipart forms),
+// which generators turn into clumsy types; one enum says the same thing.
 type Json = Record<string, any>
 
 function collapseLiteralUnion (schema: Json): void {
   const members = schema.anyOf
   if (!Array.isArray(members) || members.length === 0) return
-  const literals = members.every((member: Json) => member.type === 'string' && Array.isArray(member.enum) && member.enum.length === 1 && Object.keys(member).length === 2)
-  if (!literals) return
+  const literal = (member: Json) => member.type === 'string' && Object.keys(member).length === 2 &&
+    ((Array.isArray(member.enum) && member.enum.length === 1) || typeof member.const === 'string')
+  if (!members.every(literal)) return
   delete schema.anyOf
   schema.type = 'string'
-  schema.enum = members.map((member: Json) => member.enum[0])
+  schema.enum = members.map((member: Json) => member.const ?? member.enum[0])
 }
 
 /** Walks every schema object in a document (or part of one) and tidies it in place. */

@@ -6,11 +6,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ImageGenerator } from '../generation/image-generator.js'
 import type { ImageInputs, ReadInputs } from '../inputs/image-inputs.js'
+import { streamsEvents } from '../openapi/event-stream-body.js'
 import { acceptsIdempotencyKey } from '../openapi/finish-document.js'
+import { multipartForm, type MultipartFormSpec } from '../openapi/multipart-body.js'
 import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
 import multipart from '../plugins/multipart.js'
 import { refTo } from '../schemas/common.js'
-import { editByReferenceSchema, type EditByReference, type EditRequest } from '../schemas/edit.js'
+import { editByReferenceSchema, editRequestSchema, MAX_EDIT_IMAGES, variationRequestSchema, type EditByReference, type EditRequest } from '../schemas/edit.js'
 import { GenerateResponse } from '../schemas/generation.js'
 import { checkOperation } from '../tenants/check-policy.js'
 import { answerWithEvents } from './event-stream-answer.js'
@@ -26,6 +28,32 @@ export interface EditRouteOptions {
 const EDIT_DESCRIPTION = "Takes OpenAI's images.edit parameters as multipart/form-data (image or image[] files, up to 16, an optional mask), or as JSON with the input images given by reference to images this gateway stored for the same tenant ({generation_id, index} or {image_url} with a durable link). Checks the tenant's policy and quotas, calls the provider, stores every output (and the inputs, unless the policy says not to) and answers with durable links; stream: true answers server-sent events."
 const VARIATION_DESCRIPTION = "Takes OpenAI's images.createVariation parameters as multipart/form-data (one square PNG under 4 MB; dall-e-2), calls the provider, stores every output and answers with durable links."
 
+const INPUT_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
+const UPLOAD_LIMITS_TEXT = 'Text fields are form values, read as the types shown (n: "2" is 2). Limits: UPLOAD_MAX_FILES images, UPLOAD_FILE_MAX_BYTES per file, UPLOAD_TOTAL_MAX_BYTES for all files, UPLOAD_FIELD_MAX_BYTES per text field; past one the answer is a 413 naming the field. Files are checked by their bytes, not their declared type (`encoding` lists the types taken): any other file is a 400 naming the field.'
+
+// The multipart forms as the document shows them, from the schemas the form reader checks.
+function editForm (promptMaxLength: number): MultipartFormSpec {
+  return {
+    name: 'EditForm',
+    description: `images.edit as the OpenAI SDKs send it: \`image\` (one file) or \`image[]\` (several), an optional \`mask\`, and the text fields. ${UPLOAD_LIMITS_TEXT}`,
+    fields: editRequestSchema(promptMaxLength),
+    files: {
+      image: { description: 'The input image: PNG, JPEG or WebP.', contentTypes: INPUT_TYPES },
+      'image[]': { description: `The input images, in order (PNG, JPEG or WebP; up to ${MAX_EDIT_IMAGES} for GPT image models, one square PNG for dall-e-2). The first is the one a mask applies to.`, contentTypes: INPUT_TYPES, maxFiles: MAX_EDIT_IMAGES },
+      mask: { description: 'A PNG with an alpha channel, the size of the first image: its fully transparent pixels mark where to edit.', contentTypes: ['image/png'] }
+    },
+    requiredFiles: ['image', 'image[]']
+  }
+}
+
+const VARIATION_FORM: MultipartFormSpec = {
+  name: 'VariationForm',
+  description: `images.createVariation as the OpenAI SDKs send it: one \`image\` file and the text fields (dall-e-2). ${UPLOAD_LIMITS_TEXT}`,
+  fields: variationRequestSchema(),
+  files: { image: { description: 'The image to vary: a square PNG under 4 MB.', contentTypes: ['image/png'] } },
+  requiredFiles: ['image']
+}
+
 export async function editRoutes (app: FastifyInstance, options: EditRouteOptions): Promise<void> {
   // Multipart is a body type in this scope only: every other route still takes JSON alone.
   await app.register(multipart, { limits: options.inputs.limits })
@@ -38,7 +66,10 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
       description: EDIT_DESCRIPTION,
       tags: ['generate'],
       ...acceptsIdempotencyKey,
-      // Only the JSON form is validated by schema; the multipart form is read and checked as it streams.
+      ...streamsEvents('image_edit'),
+      // Only the JSON form is validated by schema; the multipart form is read and checked as it
+      // streams, and only the document shows it.
+      ...multipartForm(editForm(options.promptMaxLength)),
       body: { content: { 'application/json': { schema: editByReferenceSchema(options.promptMaxLength) } } },
       response: {
         200: answer(refTo(GenerateResponse), 'The stored images, with durable links.', [...RATE_LIMIT_HEADERS, 'idempotent-replayed']),
@@ -69,6 +100,7 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
       description: VARIATION_DESCRIPTION,
       tags: ['generate'],
       ...acceptsIdempotencyKey,
+      ...multipartForm(VARIATION_FORM),
       response: {
         200: answer(refTo(GenerateResponse), 'The stored images, with durable links.', [...RATE_LIMIT_HEADERS, 'idempotent-replayed']),
         ...errors

@@ -10,10 +10,10 @@ import type { FastifyError, FastifyReply } from 'fastify'
 import type { GenerationOutcome } from '../generation/image-generator.js'
 import { logAnswered, toGatewayError } from '../plugins/error-handler.js'
 import type { GenerateResponse } from '../schemas/generation.js'
+import type { CompletedEvent, EventPrefix, ImageStreamErrorEvent, PartialImageEvent } from '../schemas/image-events.js'
 import type { PartialImage } from '../upstream/upstream.js'
 
-/** `image_generation` for generations, `image_edit` for edits (OpenAI's event type prefixes). */
-export type EventPrefix = 'image_generation' | 'image_edit'
+export type { EventPrefix }
 
 export const EVENT_STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -29,7 +29,8 @@ export async function answerWithEvents (
 ): Promise<FastifyReply> {
   const events = new PassThrough()
   let started = false
-  const send = (type: string, data: object): void => {
+  // Every event is one of the documented shapes (schemas/image-events.ts, in the OpenAPI document).
+  const send = (type: string, data: PartialImageEvent | CompletedEvent | ImageStreamErrorEvent): void => {
     if (!started) {
       started = true
       void reply.headers(EVENT_STREAM_HEADERS).send(events)
@@ -46,7 +47,8 @@ export async function answerWithEvents (
     const gatewayError = toGatewayError(error as FastifyError)
     reply.request.answeredError = { status: gatewayError.status, code: gatewayError.code }
     logAnswered(reply.log, error, gatewayError)
-    send('error', { type: 'error', ...gatewayError.envelope() })
+    const errorEvent: ImageStreamErrorEvent = { type: 'error', ...gatewayError.envelope() }
+    send('error', errorEvent)
   }
   if (!started) { // an answer without images is refused before this; never leave the reply unsent
     started = true
@@ -56,7 +58,7 @@ export async function answerWithEvents (
   return reply
 }
 
-function partialEvent (prefix: EventPrefix, partial: PartialImage): object {
+function partialEvent (prefix: EventPrefix, partial: PartialImage): PartialImageEvent {
   return {
     type: `${prefix}.partial_image`,
     b64_json: partial.b64,
@@ -68,7 +70,9 @@ function partialEvent (prefix: EventPrefix, partial: PartialImage): object {
 
 // OpenAI's completed event, plus the gateway's own fields: which generation stored the image, its
 // index there and its durable link (SDKs pass unknown fields through).
-function completedEvent (prefix: EventPrefix, response: GenerateResponse, index: number, image: GenerateResponse['data'][number]): object {
+function completedEvent (prefix: EventPrefix, response: GenerateResponse, index: number, image: GenerateResponse['data'][number]): CompletedEvent {
+  // A streamed call always asks for base64 (the use case's wantsBase64); the event promises it.
+  if (image.b64_json === undefined) throw new Error(`The streamed answer's image ${index} has no base64 for its completed event.`)
   return {
     type: `${prefix}.completed`,
     b64_json: image.b64_json,

@@ -4,6 +4,7 @@
 // idempotent-replayed header.
 import type { FastifyInstance } from 'fastify'
 import type { ImageGenerator } from '../generation/image-generator.js'
+import { streamsEvents } from '../openapi/event-stream-body.js'
 import { acceptsIdempotencyKey } from '../openapi/finish-document.js'
 import { answer, errorAnswers, RATE_LIMIT_HEADERS } from '../openapi/route-responses.js'
 import { refTo } from '../schemas/common.js'
@@ -34,6 +35,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
         description: DESCRIPTION,
         tags: ['generate'],
         ...acceptsIdempotencyKey,
+        ...streamsEvents('image_generation'),
         body,
         response: {
           200: answer(refTo(GenerateResponse), 'The stored images, with durable links.', [...RATE_LIMIT_HEADERS, 'idempotent-replayed']),

@@ -69,7 +69,21 @@ export function editByReferenceSchema (promptMaxLength: number) {
     ...editProperties(promptMaxLength),
     images: Type.Array(ImageReference, { minItems: 1, maxItems: MAX_EDIT_IMAGES, description: 'The input images, in order; the first is the one a mask applies to.' }),
     mask: Type.Optional(ImageReference)
-  }, { additionalProperties: false, $id: 'EditByReference', title: 'EditByReference' })
+  }, {
+    additionalProperties: false,
+    $id: 'EditByReference',
+    title: 'EditByReference',
+    examples: [{
+      prompt: 'the same lighthouse, now in a snowstorm',
+      model: 'gpt-image-1',
+      images: [
+        { generation_id: 'gen_fe6b1f0c2a7d9e3b41c5a8d2e6f07a1b2c3d', index: 0 },
+        { image_url: 'https://images.example.com/images/acme/gen_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b/0.png' }
+      ],
+      input_fidelity: 'high',
+      size: '1024x1024'
+    }]
+  })
 }
 
 export type EditRequest = Static<ReturnType<typeof editRequestSchema>>
