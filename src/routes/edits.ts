@@ -85,7 +85,7 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
       : await options.inputs.editFromReferences(tenant, request.body as EditByReference, request.log)
     const run = { idempotencyKey, log: request.log, checkInputs: read.checkInputs }
     if (read.request.stream === true) {
-      return await answerWithEvents(reply, 'image_edit', async (onPartial) =>
+      return await answerWithEvents(reply, 'image_edit', { maxPartials: (read.request.partial_images ?? 0) * (read.request.n ?? 1) }, async (onPartial) =>
         await options.generator.edit(tenant, read.request, read.inputs, { ...run, onPartial }))
     }
     const { response, replayed } = await options.generator.edit(tenant, read.request, read.inputs, run)

@@ -22,40 +22,81 @@ export const EVENT_STREAM_HEADERS = {
   'x-accel-buffering': 'no'
 }
 
+// Partial images are previews: past this much unsent backlog (a client that does not read) they
+// are dropped rather than queued. Completed events are never dropped; they wait for the client.
+const PARTIAL_BACKLOG_MAX_BYTES = 8 * 1024 * 1024
+
+export interface EventStreamOptions {
+  /** Most partial images the caller asked for (partial_images × n); a provider sending more is not passed on. */
+  maxPartials: number
+}
+
 export async function answerWithEvents (
   reply: FastifyReply,
   prefix: EventPrefix,
+  options: EventStreamOptions,
   run: (onPartial: (partial: PartialImage) => void) => Promise<GenerationOutcome>
 ): Promise<FastifyReply> {
   const events = new PassThrough()
+  // A client that leaves before the first event closes the response while nothing is sent yet;
+  // sending then would fail inside Fastify and be logged as a 500.
+  let clientLeft = false
+  reply.raw.once('close', () => { clientLeft = !reply.raw.writableFinished })
   let started = false
+  let partials = 0
+  const start = (): boolean => {
+    if (started) return true
+    if (clientLeft || reply.raw.destroyed) return false
+    started = true
+    void reply.headers(EVENT_STREAM_HEADERS).send(events)
+    return true
+  }
   // Every event is one of the documented shapes (schemas/image-events.ts, in the OpenAPI document).
-  const send = (type: string, data: PartialImageEvent | CompletedEvent | ImageStreamErrorEvent): void => {
-    if (!started) {
-      started = true
-      void reply.headers(EVENT_STREAM_HEADERS).send(events)
-    }
+  const write = (type: string, data: PartialImageEvent | CompletedEvent | ImageStreamErrorEvent): boolean => {
     // A client that left has closed the stream; the generation goes on without it.
-    if (!events.destroyed && !events.writableEnded) events.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
+    if (!start() || events.destroyed || events.writableEnded) return true
+    return events.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
+  }
+  const onPartial = (partial: PartialImage): void => {
+    if (++partials > options.maxPartials || events.writableLength > PARTIAL_BACKLOG_MAX_BYTES) return
+    write(`${prefix}.partial_image`, partialEvent(prefix, partial))
   }
   try {
-    const { response, replayed } = await run((partial) => send(`${prefix}.partial_image`, partialEvent(prefix, partial)))
+    const { response, replayed } = await run(onPartial)
     if (replayed && !started) reply.header('idempotent-replayed', 'true')
-    for (const [index, image] of response.data.entries()) send(`${prefix}.completed`, completedEvent(prefix, response, index, image))
+    for (const [index, image] of response.data.entries()) {
+      if (!write(`${prefix}.completed`, completedEvent(prefix, response, index, image))) await drained(events)
+    }
   } catch (error) {
-    if (!started) throw error // answered by the error handler, with its status
+    if (!started && !clientLeft) throw error // answered by the error handler, with its status
     const gatewayError = toGatewayError(error as FastifyError)
     reply.request.answeredError = { status: gatewayError.status, code: gatewayError.code }
     logAnswered(reply.log, error, gatewayError)
     const errorEvent: ImageStreamErrorEvent = { type: 'error', ...gatewayError.envelope() }
-    send('error', errorEvent)
+    write('error', errorEvent)
   }
-  if (!started) { // an answer without images is refused before this; never leave the reply unsent
-    started = true
-    void reply.headers(EVENT_STREAM_HEADERS).send(events)
+  if (!start()) {
+    // Nobody to answer: the outcome (stored images, or the failure just logged) stands without them.
+    reply.log.info('client left before the event stream began; the generation ran to its end')
+    reply.hijack()
+    return reply
   }
   events.end()
   return reply
+}
+
+/** Resolves when the stream can take more, or is gone (a client that left). */
+async function drained (stream: PassThrough): Promise<void> {
+  if (stream.destroyed) return
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+    stream.once('drain', done)
+    stream.once('close', done)
+  })
 }
 
 function partialEvent (prefix: EventPrefix, partial: PartialImage): PartialImageEvent {

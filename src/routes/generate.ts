@@ -46,7 +46,7 @@ export async function generateRoutes (app: FastifyInstance, options: GenerateRou
       const tenant = requireTenant(request)
       const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
       if (request.body.stream === true) {
-        return await answerWithEvents(reply, 'image_generation', async (onPartial) =>
+        return await answerWithEvents(reply, 'image_generation', { maxPartials: (request.body.partial_images ?? 0) * (request.body.n ?? 1) }, async (onPartial) =>
           await options.generator.generate(tenant, request.body, { idempotencyKey, log: request.log, onPartial }))
       }
       const { response, replayed } = await options.generator.generate(tenant, request.body, { idempotencyKey, log: request.log })
