@@ -15,6 +15,7 @@ import { inspectForm } from './inspect-input.js'
 import { editFormSpec, readImageForm, variationFormSpec } from './read-image-form.js'
 import { resolveReferences } from './resolve-references.js'
 import type { UploadLimits } from './upload-limits.js'
+import { UploadSlots } from './upload-slots.js'
 
 export interface ImageInputsParts {
   limits: UploadLimits
@@ -35,6 +36,7 @@ export interface ReadInputs<Request> {
 
 export class ImageInputs {
   readonly #parts: ImageInputsParts
+  readonly #slots = new UploadSlots()
 
   constructor (parts: ImageInputsParts) {
     this.#parts = parts
@@ -42,6 +44,19 @@ export class ImageInputs {
 
   get limits (): UploadLimits {
     return this.#parts.limits
+  }
+
+  /**
+   * Holds one of the tenant's input slots while `use` reads the inputs and runs the operation that
+   * keeps them in memory (UploadSlots); refused with 429 when the tenant has none free.
+   */
+  async holding<T> (tenant: Tenant, use: () => Promise<T>): Promise<T> {
+    const release = this.#slots.take(tenant)
+    try {
+      return await use()
+    } finally {
+      release()
+    }
   }
 
   async editFromForm (request: FastifyRequest): Promise<ReadInputs<EditRequest>> {

@@ -80,17 +80,20 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
     const tenant = requireTenant(request)
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
     checkOperation(tenant, 'edit') // before the upload is read
-    const read: ReadInputs<EditRequest> = request.isMultipart()
-      ? await options.inputs.editFromForm(request)
-      : await options.inputs.editFromReferences(tenant, request.body as EditByReference, request.log)
-    const run = { idempotencyKey, log: request.log, checkInputs: read.checkInputs }
-    if (read.request.stream === true) {
-      return await answerWithEvents(reply, 'image_edit', { maxPartials: (read.request.partial_images ?? 0) * (read.request.n ?? 1) }, async (onPartial) =>
-        await options.generator.edit(tenant, read.request, read.inputs, { ...run, onPartial }))
-    }
-    const { response, replayed } = await options.generator.edit(tenant, read.request, read.inputs, run)
-    if (replayed) reply.header('idempotent-replayed', 'true')
-    return response
+    // The inputs are held in memory from the first byte read until the provider call ends.
+    return await options.inputs.holding(tenant, async () => {
+      const read: ReadInputs<EditRequest> = request.isMultipart()
+        ? await options.inputs.editFromForm(request)
+        : await options.inputs.editFromReferences(tenant, request.body as EditByReference, request.log)
+      const run = { idempotencyKey, log: request.log, checkInputs: read.checkInputs }
+      if (read.request.stream === true) {
+        return await answerWithEvents(reply, 'image_edit', { maxPartials: (read.request.partial_images ?? 0) * (read.request.n ?? 1) }, async (onPartial) =>
+          await options.generator.edit(tenant, read.request, read.inputs, { ...run, onPartial }))
+      }
+      const { response, replayed } = await options.generator.edit(tenant, read.request, read.inputs, run)
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return response
+    })
   })
 
   app.post('/v1/images/variations', {
@@ -110,9 +113,11 @@ export async function editRoutes (app: FastifyInstance, options: EditRouteOption
     const tenant = requireTenant(request)
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
     checkOperation(tenant, 'variation') // before the upload is read
-    const read = await options.inputs.variationFromForm(request)
-    const { response, replayed } = await options.generator.variation(tenant, read.request, read.inputs, { idempotencyKey, log: request.log, checkInputs: read.checkInputs })
-    if (replayed) reply.header('idempotent-replayed', 'true')
-    return response
+    return await options.inputs.holding(tenant, async () => {
+      const read = await options.inputs.variationFromForm(request)
+      const { response, replayed } = await options.generator.variation(tenant, read.request, read.inputs, { idempotencyKey, log: request.log, checkInputs: read.checkInputs })
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return response
+    })
   })
 }
