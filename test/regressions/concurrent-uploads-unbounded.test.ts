@@ -28,7 +28,7 @@ function unfinishedUpload (url: string): ClientRequest {
 async function edit (url: string, image: Buffer): Promise<Response> {
   const form = new FormData()
   form.append('prompt', 'x')
-  form.append('image', new Blob([image], { type: 'image/png' }), 'a.png')
+  form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'a.png')
   return await fetch(`${url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form })
 }
 
