@@ -107,9 +107,11 @@ try {
   }
 
   let profile
-  const profiled = SCENARIOS.find((scenario) => scenario.name === args['profile-scenario'])
+  let profiled = SCENARIOS.find((scenario) => scenario.name === args['profile-scenario'])
   if (only.includes('profile') && profiled !== undefined) {
     log(`profiling the gateway under ${profiled.name}`)
+    // An edit's upload is made at run time; profiling it needs the prepared bytes, not its text fields.
+    if (profiled.upload !== undefined) profiled = (await prepareEdit(profiled, simulator.url, workDir, 3)).scenario
     profile = await profileGateway(profiled, context, resultsDir)
   }
 
