@@ -5,7 +5,7 @@ import path from 'node:path'
 import { stringify } from 'yaml'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import type { UpstreamEvents } from '../../src/upstream/upstream-events.js'
-import { startTestGateway, type TestGateway } from './gateway.js'
+import { SIMULATOR_KEY, startTestGateway, type TestGateway } from './gateway.js'
 import { makeDataDir, type Teardown } from './temp-dir.js'
 
 export interface CountingEvents extends UpstreamEvents {
@@ -57,4 +57,24 @@ export async function gatewayWithUpstreams (t: Teardown, options: { fallback: bo
     }
   })
   return { env: started, primary: started.simulator, backup, events }
+}
+
+/**
+ * A gateway whose one upstream cannot stream: the simulator refuses `stream`, and the upstreams
+ * file says `stream: false`, so the gateway calls it plainly even for a streamed request.
+ */
+export async function gatewayWithPlainUpstream (t: Teardown): Promise<TestGateway> {
+  const dir = await makeDataDir(t)
+  const file = path.join(dir, 'upstreams.yaml')
+  return await startTestGateway(t, {
+    simulator: { streaming: 'rejected' },
+    env: { UPSTREAMS_FILE: file },
+    processEnv: { SIM_KEY: SIMULATOR_KEY },
+    beforeStart: async (simulator) => {
+      await writeFile(file, stringify({
+        upstreams: [{ name: 'plain', baseUrl: `${simulator.url}/v1`, apiKeyEnv: 'SIM_KEY', maxRetries: 0, stream: false }],
+        routes: [{ model: '*', targets: [{ upstream: 'plain' }] }]
+      }))
+    }
+  })
 }

@@ -1,16 +1,13 @@
 // stream: true on images.edit through the official SDK: image_edit.partial_image events as the
 // provider sends them, then image_edit.completed carrying the durable link of the stored image and
 // its generation id; the provider got the caller's bytes and the manifest records an edit.
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import OpenAI, { toFile } from 'openai'
 import t from 'tap'
-import { stringify } from 'yaml'
-import { SIMULATOR_KEY, startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
+import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { fetchBytes, manifestOf, noisyImage, receivedHashes, sha256 } from '../helpers/edit-inputs.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
-import { gatewayWithUpstreams } from '../helpers/upstreams.js'
+import { gatewayWithPlainUpstream, gatewayWithUpstreams } from '../helpers/upstreams.js'
 
 const sdk = (env: TestGateway, apiKey = TEST_KEY) => new OpenAI({ baseURL: `${env.url}/v1`, apiKey, maxRetries: 0 })
 
@@ -128,19 +125,7 @@ t.test('a streamed edit falls back before its first event: the primary answers 5
 })
 
 t.test('a streamed edit through an upstream that cannot stream: a plain provider call, then the completed event', async (t) => {
-  const dir = await makeDataDir(t)
-  const file = path.join(dir, 'upstreams.yaml')
-  const env = await startTestGateway(t, {
-    simulator: { streaming: 'rejected' },
-    env: { UPSTREAMS_FILE: file },
-    processEnv: { SIM_KEY: SIMULATOR_KEY },
-    beforeStart: async (simulator) => {
-      await writeFile(file, stringify({
-        upstreams: [{ name: 'plain', baseUrl: `${simulator.url}/v1`, apiKeyEnv: 'SIM_KEY', maxRetries: 0, stream: false }],
-        routes: [{ model: '*', targets: [{ upstream: 'plain' }] }]
-      }))
-    }
-  })
+  const env = await gatewayWithPlainUpstream(t)
   const input = await noisyImage({ seed: 27 })
   const stream = await sdk(env).images.edit({ image: await toFile(input, 'in.png', { type: 'image/png' }), prompt: 'x', stream: true, partial_images: 2 })
   const events: Array<Record<string, unknown>> = []

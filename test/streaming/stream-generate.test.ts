@@ -3,16 +3,13 @@
 // the durable link and the generation id; failures before the first event are plain HTTP errors,
 // after it an error event; a client that leaves does not lose the image.
 import { createHash } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
-import path from 'node:path'
 import OpenAI from 'openai'
 import t from 'tap'
-import { stringify } from 'yaml'
-import { SIMULATOR_KEY, startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
+import { startTestGateway, TEST_KEY, type TestGateway } from '../helpers/gateway.js'
 import { makeDataDir } from '../helpers/temp-dir.js'
 import { writeTenantsFile } from '../helpers/tenants-file.js'
-import { gatewayWithUpstreams } from '../helpers/upstreams.js'
+import { gatewayWithPlainUpstream, gatewayWithUpstreams } from '../helpers/upstreams.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const sdk = (env: TestGateway, apiKey = TEST_KEY) => new OpenAI({ baseURL: `${env.url}/v1`, apiKey, maxRetries: 0 })
@@ -161,19 +158,7 @@ t.test('fallback happens before the first event, never after', async (t) => {
 })
 
 t.test('an upstream that cannot stream (stream: false) still serves stream: true with completed events only', async (t) => {
-  const dir = await makeDataDir(t)
-  const file = path.join(dir, 'upstreams.yaml')
-  const env = await startTestGateway(t, {
-    simulator: { streaming: 'rejected' },
-    env: { UPSTREAMS_FILE: file },
-    processEnv: { SIM_KEY: SIMULATOR_KEY },
-    beforeStart: async (simulator) => {
-      await writeFile(file, stringify({
-        upstreams: [{ name: 'plain', baseUrl: `${simulator.url}/v1`, apiKeyEnv: 'SIM_KEY', maxRetries: 0, stream: false }],
-        routes: [{ model: '*', targets: [{ upstream: 'plain' }] }]
-      }))
-    }
-  })
+  const env = await gatewayWithPlainUpstream(t)
   const { response, events } = await streamRaw(env, { prompt: 'x', partial_images: 2 })
   t.equal(response.status, 200)
   t.same(events.map((event) => event.event), ['image_generation.completed'])
