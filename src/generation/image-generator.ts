@@ -78,6 +78,11 @@ export interface GenerateOptions {
   onPartial?: (partial: PartialImage) => void
 }
 
+/** An edit's or a variation's options: the checks its inputs must pass once the model is known. */
+export interface InputOptions extends GenerateOptions {
+  checkInputs?: (model: string) => void
+}
+
 export interface GenerationOutcome {
   response: GenerateResponse
   /** True when an Idempotency-Key matched a finished generation, which was re-read, not re-run. */
@@ -96,8 +101,8 @@ interface Operation<Sent extends SentRequest> {
   wantsBase64: boolean
   /** The request for the provider, as the policy allows it (the manifest records it). */
   providerRequest: (allowed: AllowedSubject) => Sent
-  /** Checks that need the model the policy settled on (e.g. dall-e-2's one square PNG). */
-  checkAllowed?: (allowed: AllowedSubject) => void
+  /** Checks of the input images that need the model the policy settled on (e.g. dall-e-2's one square PNG). */
+  checkInputs?: ((model: string) => void) | undefined
   /** The input images of an edit or a variation (the manifest records them, storage may keep them). */
   inputs?: EditInputs
   /** This operation's call to the provider side. */
@@ -132,7 +137,7 @@ export class ImageGenerator {
    * OpenAI's images.edit: input images (uploaded, or stored here before and given by reference),
    * an optional mask and a prompt in; stored images with durable links out.
    */
-  async edit (tenant: Tenant, request: EditRequest, inputs: EditInputs, options: GenerateOptions & { checkInputs?: (model: string) => void }): Promise<GenerationOutcome> {
+  async edit (tenant: Tenant, request: EditRequest, inputs: EditInputs, options: InputOptions): Promise<GenerationOutcome> {
     const { stream, partial_images: partialImages, ...fields } = request
     return await this.#run(tenant, {
       name: 'edit',
@@ -141,14 +146,14 @@ export class ImageGenerator {
       subject: { operation: 'edit', stream: stream === true, model: request.model, n: request.n ?? 1, size: request.size, quality: request.quality },
       wantsBase64: request.response_format === 'b64_json' || stream === true,
       inputs,
-      checkAllowed: (allowed) => options.checkInputs?.(allowed.model),
+      checkInputs: options.checkInputs,
       providerRequest: (allowed) => ({ ...fields, ...providerFields(allowed) }),
       callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'edit', request: sent, inputs, ...streaming(stream, partialImages, options) }, callOptions)
     }, options)
   }
 
   /** OpenAI's images.createVariation (dall-e-2): one square PNG in, n variations of it out. */
-  async variation (tenant: Tenant, request: VariationRequest, inputs: EditInputs, options: GenerateOptions & { checkInputs?: (model: string) => void }): Promise<GenerationOutcome> {
+  async variation (tenant: Tenant, request: VariationRequest, inputs: EditInputs, options: InputOptions): Promise<GenerationOutcome> {
     return await this.#run(tenant, {
       name: 'variation',
       body: { ...request, inputs: inputFingerprint(inputs) },
@@ -156,7 +161,7 @@ export class ImageGenerator {
       subject: { operation: 'variation', stream: false, model: request.model ?? 'dall-e-2', n: request.n ?? 1, size: request.size },
       wantsBase64: request.response_format === 'b64_json',
       inputs,
-      checkAllowed: (allowed) => options.checkInputs?.(allowed.model),
+      checkInputs: options.checkInputs,
       providerRequest: (allowed) => ({ ...request, ...providerFields(allowed) }),
       callProvider: async (sent, callOptions) => await this.#parts.router.run({ operation: 'variation', request: sent, inputs }, callOptions)
     }, options)
@@ -168,7 +173,7 @@ export class ImageGenerator {
     // nothing and costs nothing.
     return await this.#oncePerKey(tenant, operation, options.idempotencyKey, async () => {
       const allowed = applyPolicy(tenant, operation.subject, parts.defaultModel)
-      operation.checkAllowed?.(allowed)
+      operation.checkInputs?.(allowed.model)
       const admission = await parts.admission.admit(tenant, allowed.n)
       let stored: { manifest: Manifest, imageBytes: Buffer[], spooled: boolean }
       try {
